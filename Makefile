@@ -1,0 +1,27 @@
+# Kabinet: the two commands a newcomer needs (see README).
+.PHONY: run test build lint e2e clean
+
+# Installs what is missing, builds the release and serves the portal in development mode
+# on the embedded SQLite database under ./data.
+run:
+	@scripts/run.sh
+
+# Installs what is missing and runs every test: formatting, lints (server and browser
+# builds), unit and integration tests (SQLite; PostgreSQL when KABINET_TEST_PG_URL is set)
+# and the browser tests against one release build.
+test:
+	@scripts/test.sh
+
+build:
+	@scripts/setup.sh run
+	cargo leptos build --release
+
+lint:
+	@scripts/test.sh lint
+
+e2e:
+	@scripts/test.sh e2e
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results

@@ -1,0 +1,5 @@
+//! Server functions, one module per domain. Each has a fixed endpoint under `/api/`.
+
+pub mod auth;
+pub mod portal;
+pub mod profile;

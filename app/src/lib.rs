@@ -1,0 +1,78 @@
+//! Kabinet's user interface: pages and components rendered on the server and hydrated in the
+//! browser, and the server functions they call.
+//!
+//! Server functions stay thin: they take [`ports::AppState`] from the context, parse their
+//! input with `shared` types and call one port. The server crate implements the ports.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The name cargo-leptos gives the compiled WASM, JS and CSS (`/pkg/kabinet.*`).
+pub const OUTPUT_NAME: &str = "kabinet";
+
+/// The HTML document around the application, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ports::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="ru">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    pages::SessionVersion::provide();
+    // Effects run only in the browser, after hydration: mark the page as interactive
+    // (for styles that need it, and for the browser tests).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+
+    view! {
+        <Stylesheet id="kabinet-css" href=format!("/pkg/{OUTPUT_NAME}.css") />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Meta name="color-scheme" content="light dark" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Личный кабинет".to_string() } else { format!("{page} — Личный кабинет") }
+        } />
+        <Router>
+            <div class="page">
+                <main id="main" class="page__main">
+                    <Routes fallback=pages::not_found::NotFound>
+                        <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("register") view=pages::register::RegisterPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("recover") view=pages::recover::RecoverPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("agreement") view=pages::agreement::AgreementPage ssr=SsrMode::Async />
+                    </Routes>
+                </main>
+                <components::footer::Footer />
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,93 @@
+use super::SessionVersion;
+use super::sign_in::SignInPage;
+use crate::api::auth::{ConfirmEmail, SendEmailConfirmation, SignOut, current_person};
+use crate::components::field::{Field, FormError, action_error, rule};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use shared::identity::PersonSummary;
+
+/// `/`: the cabinet of the signed-in person, or the sign-in form.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let person = Resource::new(SessionVersion::get, |_| current_person());
+    view! {
+        <Suspense fallback=|| view! { <div class="card skeleton" aria-busy="true">"Загрузка…"</div> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(Some(person)) => view! { <Cabinet person /> }.into_any(),
+                    Ok(None) => view! { <SignInPage /> }.into_any(),
+                    Err(e) => view! {
+                        <section class="card narrow" role="alert">
+                            <h1>"Не удалось открыть личный кабинет"</h1>
+                            <p>{e.to_string()}</p>
+                            <p><a class="button" href="/">"Повторить"</a></p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The cabinet's header with the person and [Выход] (U-ACC-3, U-AUTH-4).
+#[component]
+fn Cabinet(person: PersonSummary) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    SessionVersion::refresh_on_success(sign_out.value());
+    let query = use_query_map();
+    let confirmed = move || query.read().get("confirmed").is_some();
+    let unconfirmed = (!person.email_confirmed)
+        .then(|| person.email.clone())
+        .flatten();
+    view! {
+        <Title text="Главная" />
+        <Show when=confirmed>
+            <p class="notice notice--success" role="status">{shared::identity::EMAIL_CONFIRMED_MESSAGE}</p>
+        </Show>
+        {unconfirmed.map(|email| view! { <EmailConfirmation email /> })}
+        <header class="cabinet-header card">
+            <div>
+                <p class="cabinet-header__greeting">"Личный кабинет"</p>
+                <h1 class="cabinet-header__name">{person.full_name()}</h1>
+            </div>
+            <a class="button button--secondary" href="/profile">"Профиль"</a>
+            <ActionForm action=sign_out>
+                <button type="submit" class="button button--secondary">"Выход"</button>
+            </ActionForm>
+        </header>
+    }
+}
+
+/// «Подтверждение адреса электронной почты» (U-REG-7), shown while the address is unconfirmed.
+#[component]
+fn EmailConfirmation(email: String) -> impl IntoView {
+    let query = use_query_map();
+    let sent = move || query.read().get("confirm").as_deref() == Some("sent");
+    let send = ServerAction::<SendEmailConfirmation>::new();
+    let confirm = ServerAction::<ConfirmEmail>::new();
+    SessionVersion::refresh_on_success(confirm.value());
+    view! {
+        <section class="card confirm-email" aria-labelledby="confirm-email-title">
+            <h2 id="confirm-email-title">"Подтверждение адреса электронной почты"</h2>
+            <p>
+                "Подтвердите адрес " <strong>{email.clone()}</strong>
+                ": на него будет отправлен код подтверждения. Без подтверждения нельзя входить и восстанавливать пароль по почте."
+            </p>
+            <ActionForm action=send>
+                <FormError message=action_error(send.value(), None) />
+                <button type="submit" class="button button--secondary">"Направить код подтверждения"</button>
+            </ActionForm>
+            <Show when=sent>
+                <p class="notice" role="status">{format!("Код подтверждения отправлен на {email}.")}</p>
+                <ActionForm action=confirm>
+                    <Field label="Код подтверждения".to_string() name="code" autocomplete="one-time-code"
+                        inputmode=Signal::stored("numeric") required=true check=rule(shared::person::check_code)
+                        server_error=action_error(confirm.value(), Some("code")) />
+                    <FormError message=action_error(confirm.value(), None) />
+                    <button type="submit" class="button button--primary">"Сохранить"</button>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,233 @@
+//! The services the server functions call, as traits the server crate implements
+//! (server functions cannot be generic, so the ports are trait objects in [`AppState`]).
+
+use async_trait::async_trait;
+use leptos::prelude::*;
+use shared::ApiError;
+use shared::portal::PortalInfo;
+use std::sync::Arc;
+
+/// What the portal says about itself.
+#[async_trait]
+pub trait PortalPort: Send + Sync {
+    async fn info(&self) -> Result<PortalInfo, ApiError>;
+}
+
+/// Everything a server function may use, provided to every request's context.
+#[derive(Clone)]
+pub struct AppState {
+    pub portal: Arc<dyn PortalPort>,
+    pub identity: Arc<dyn IdentityPort>,
+    /// Cookies get `Secure` when the portal is served over https.
+    pub secure_cookies: bool,
+}
+
+/// The state of the running server, from the request's context.
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the request context");
+        ApiError::Unavailable
+    })
+}
+
+/// The Content-Security-Policy nonce of the current request, set by the server's middleware.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Hands the request's CSP nonce to Leptos so that its hydration scripts carry it.
+pub(crate) fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
+    }
+}
+
+/// Where a request comes from, recorded with sessions and used by rate limits.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A session just opened: the secret for the cookie and how long it may live.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub max_age_secs: i64,
+}
+
+/// People, their credentials and their sessions.
+#[async_trait]
+pub trait IdentityPort: Send + Sync {
+    async fn sign_in_with_password(
+        &self,
+        login: shared::identity::Login,
+        password: String,
+        client: ClientInfo,
+    ) -> Result<NewSession, ApiError>;
+    /// The person a session cookie belongs to, if the session is alive (and marks it used).
+    async fn person_by_session(
+        &self,
+        token: &str,
+    ) -> Result<Option<shared::identity::PersonSummary>, ApiError>;
+    async fn sign_out(&self, token: &str) -> Result<(), ApiError>;
+    /// Sends a sign-in code to a known phone or confirmed e-mail (U-AUTH-1).
+    async fn send_sign_in_code(
+        &self,
+        login: shared::identity::Login,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+    async fn sign_in_with_code(
+        &self,
+        login: shared::identity::Login,
+        code: &str,
+        client: ClientInfo,
+    ) -> Result<NewSession, ApiError>;
+    /// [Восстановить пароль] (U-AUTH-3): a code to a known phone or a confirmed e-mail…
+    async fn send_recovery_code(
+        &self,
+        login: shared::identity::Login,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+    /// …then the new password; every session of the person is closed.
+    async fn recover_password(
+        &self,
+        login: shared::identity::Login,
+        code: &str,
+        password: &str,
+        repeat: &str,
+    ) -> Result<(), ApiError>;
+    /// «Подтверждение адреса электронной почты» (U-REG-7): a code to the session's address…
+    async fn send_email_confirmation(
+        &self,
+        session: &str,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+    /// …and [Сохранить] with it.
+    async fn confirm_email(&self, session: &str, code: &str) -> Result<(), ApiError>;
+    /// «Личные данные» (U-PRF-1): Фамилия, Имя, Отчество (U-REG-2).
+    async fn update_names(
+        &self,
+        session: &str,
+        last_name: &str,
+        first_name: &str,
+        middle_name: &str,
+    ) -> Result<(), ApiError>;
+    /// [Изменить пароль] (U-PRF-3): the current password and the new one twice.
+    async fn change_password(
+        &self,
+        session: &str,
+        current: &str,
+        new: &str,
+        repeat: &str,
+    ) -> Result<(), ApiError>;
+    /// U-PRF-2: a code to the new phone (`LoginKind::Phone`) or e-mail, after the U-REG-6 checks…
+    async fn request_contact_change(
+        &self,
+        session: &str,
+        kind: shared::identity::LoginKind,
+        value: &str,
+        client: ClientInfo,
+    ) -> Result<String, ApiError>;
+    /// …and the change once the code from it is right.
+    async fn confirm_contact_change(
+        &self,
+        session: &str,
+        kind: shared::identity::LoginKind,
+        value: &str,
+        code: &str,
+    ) -> Result<(), ApiError>;
+    /// «Отображать подсказки» (U-PRF-8).
+    async fn set_show_hints(&self, session: &str, show: bool) -> Result<(), ApiError>;
+
+    /// Checks the registration form, keeps it as a draft and sends a code to the phone.
+    async fn start_registration(
+        &self,
+        input: shared::identity::RegistrationInput,
+        client: ClientInfo,
+    ) -> Result<shared::identity::RegistrationDraft, ApiError>;
+    /// Sends the draft's phone a new code.
+    async fn resend_registration_code(
+        &self,
+        draft: &str,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+    /// The draft a page shows while the customer types the code.
+    async fn registration_draft(
+        &self,
+        draft: &str,
+    ) -> Result<Option<shared::identity::RegistrationDraft>, ApiError>;
+    /// Creates the person once the code is right and the consent given.
+    async fn complete_registration(
+        &self,
+        draft: &str,
+        code: &str,
+        consent: bool,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+}
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "kabinet_session";
+
+/// The request's session cookie, if any.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The session cookie, or `Unauthorized` for a request without one.
+pub fn require_session() -> Result<String, ApiError> {
+    session_token().ok_or(ApiError::Unauthorized)
+}
+
+/// The caller's address and browser.
+pub fn client_info() -> ClientInfo {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return ClientInfo::default();
+    };
+    let header = |name: http::header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    ClientInfo {
+        ip: parts.extensions.get::<PeerIp>().map(|p| p.0.clone()),
+        user_agent: header(http::header::USER_AGENT),
+    }
+}
+
+/// The peer address of the request, put in the request's extensions by the server.
+#[derive(Clone, Debug)]
+pub struct PeerIp(pub String);
+
+/// Sets (or, with `None`, removes) the session cookie on the response.
+pub fn set_session_cookie(session: Option<&NewSession>, secure: bool) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let (value, max_age) = match session {
+        Some(s) => (s.token.as_str(), s.max_age_secs),
+        None => ("", 0),
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    match http::HeaderValue::from_str(&cookie) {
+        Ok(v) => response.append_header(http::header::SET_COOKIE, v),
+        Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
+    }
+}

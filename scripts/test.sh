@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make test`: install what is missing and run every check and test.
+# Stages: lint, unit (shared + server, SQLite and PostgreSQL when KABINET_TEST_PG_URL is set),
+# e2e (browser tests against one release build). With an argument, only that stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+stage="${1:-all}"
+started=$(date +%s)
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# Everything the runners print is also kept, to add up one closing line at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+exec > >(tee -a "$log") 2>&1
+
+scripts/setup.sh test
+
+if [ "$stage" = all ] || [ "$stage" = lint ]; then
+  step "cargo fmt --check"
+  cargo fmt --all -- --check
+  step "clippy, server build (ssr)"
+  cargo clippy -p shared -p app --features app/ssr -p server --all-targets -- -D warnings
+  step "clippy, browser build (hydrate, wasm32)"
+  cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+fi
+
+if [ "$stage" = all ] || [ "$stage" = unit ]; then
+  if [ -n "${KABINET_TEST_PG_URL:-}" ]; then
+    step "unit and integration tests (SQLite and PostgreSQL at ${KABINET_TEST_PG_URL%%@*}@…)"
+  else
+    step "unit and integration tests (SQLite; set KABINET_TEST_PG_URL for PostgreSQL too)"
+  fi
+  cargo test -p shared -p server
+fi
+
+if [ "$stage" = all ] || [ "$stage" = e2e ]; then
+  step "release build for the browser tests"
+  cargo leptos build --release
+  step "browser tests (Playwright, Debian chromium; JavaScript off and on)"
+  (cd end2end && npx playwright test)
+fi
+
+passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+browser=$(grep -Eo '^ *[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+step "all tests passed in $(( $(date +%s) - started )) s (Rust: $passed, browser: $browser)"
+echo "$((passed + browser)) passed, 0 failed"

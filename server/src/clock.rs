@@ -1,0 +1,91 @@
+//! The clock port: everything that depends on the date asks it, never the system directly.
+
+use jiff::Timestamp;
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+
+    /// Seconds since the Unix epoch: how instants are stored in the database.
+    fn unix(&self) -> i64 {
+        self.now().as_second()
+    }
+}
+
+/// The system's clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Starts at a given instant and runs on in real time (`KABINET_NOW` in development).
+pub struct StartedClock {
+    start: Timestamp,
+    started: Instant,
+}
+
+impl StartedClock {
+    pub fn new(start: Timestamp) -> Self {
+        Self {
+            start,
+            started: Instant::now(),
+        }
+    }
+}
+
+impl Clock for StartedClock {
+    fn now(&self) -> Timestamp {
+        let elapsed = jiff::SignedDuration::try_from(self.started.elapsed()).unwrap_or_default();
+        self.start.checked_add(elapsed).unwrap_or(self.start)
+    }
+}
+
+/// Stands still until a test moves it.
+pub struct ManualClock(Mutex<Timestamp>);
+
+impl ManualClock {
+    pub fn new(start: Timestamp) -> Self {
+        Self(Mutex::new(start))
+    }
+
+    pub fn set(&self, to: Timestamp) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = to;
+    }
+
+    pub fn advance(&self, by: jiff::SignedDuration) {
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *now = now.checked_add(by).unwrap_or(*now);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_started_clock_runs_on_from_its_start() {
+        let start: Timestamp = "2026-11-20T07:00:00Z".parse().unwrap();
+        let clock = StartedClock::new(start);
+        let now = clock.now();
+        assert!(now >= start && now.as_second() - start.as_second() < 5);
+    }
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told() {
+        let start: Timestamp = "2026-11-20T07:00:00Z".parse().unwrap();
+        let clock = ManualClock::new(start);
+        assert_eq!(clock.now(), start);
+        clock.advance(jiff::SignedDuration::from_mins(5));
+        assert_eq!(clock.unix(), start.as_second() + 300);
+    }
+}

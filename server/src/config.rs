@@ -1,0 +1,153 @@
+//! Configuration from environment variables, every one with a sane default.
+
+use anyhow::{Context, bail};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// `production` (the default) or `development` (`make run`): development adds `/dev/outbox`,
+/// the sandbox acquirer, demo data and `KABINET_NOW`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Production,
+    Development,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `KABINET_LISTEN`, default `127.0.0.1:3000`.
+    pub listen: SocketAddr,
+    /// `KABINET_DATABASE_URL`, default `sqlite://<data dir>/kabinet.db`; `postgres://…`
+    /// switches to PostgreSQL.
+    pub database_url: String,
+    /// `KABINET_DATA_DIR`, default `./data`: the SQLite file and uploaded files.
+    pub data_dir: PathBuf,
+    /// `KABINET_PUBLIC_URL`, default `http://<listen>`: links in messages and QR codes.
+    pub public_url: String,
+    /// `KABINET_ENV`.
+    pub mode: Mode,
+    /// `KABINET_NOW` (development only): the clock starts at this instant and runs on.
+    pub now: Option<jiff::Timestamp>,
+    /// `KABINET_PROVIDER_NAME`: the provider's name in the header and footer.
+    pub provider_name: String,
+    /// `KABINET_SUPPORT_PHONE`: the phone the pages name for trouble.
+    pub support_phone: String,
+    /// `LEPTOS_SITE_ROOT` (set by cargo-leptos), default `target/site`: compiled WASM, JS, CSS.
+    pub site_root: String,
+    /// `KABINET_SMTP_*`: e-mail delivery; without it e-mails go to the development outbox.
+    pub smtp: Option<crate::senders::SmtpConfig>,
+    /// `KABINET_SMS_GATEWAY_*`: SMS delivery; without it SMS go to the development outbox.
+    pub sms_gateway: Option<crate::senders::SmsGatewayConfig>,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so that tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let listen: SocketAddr = get("KABINET_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("KABINET_LISTEN must be an address such as 127.0.0.1:3000")?;
+        let data_dir = PathBuf::from(get("KABINET_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = get("KABINET_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("kabinet.db").display()));
+        let mode = match get("KABINET_ENV").as_deref() {
+            None | Some("production") => Mode::Production,
+            Some("development") => Mode::Development,
+            Some(other) => bail!("KABINET_ENV must be production or development, not {other:?}"),
+        };
+        let now = match get("KABINET_NOW") {
+            Some(_) if mode == Mode::Production => {
+                bail!("KABINET_NOW is only accepted with KABINET_ENV=development")
+            }
+            Some(value) => Some(value.parse::<jiff::Timestamp>().context(
+                "KABINET_NOW must be an RFC 3339 instant, e.g. 2026-11-20T10:00:00+03:00",
+            )?),
+            None => None,
+        };
+        let public_url = get("KABINET_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("KABINET_PUBLIC_URL must start with http:// or https://");
+        }
+        let (smtp, sms_gateway) = crate::senders::senders_from_lookup(get)?;
+        Ok(Config {
+            smtp,
+            sms_gateway,
+            listen,
+            database_url,
+            data_dir,
+            public_url,
+            mode,
+            now,
+            provider_name: get("KABINET_PROVIDER_NAME")
+                .unwrap_or_else(|| "АО «Энергосбыт» (демонстрационный поставщик)".into()),
+            support_phone: get("KABINET_SUPPORT_PHONE").unwrap_or_else(|| "8 800 000-00-00".into()),
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.mode == Mode::Development
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_a_local_production_portal_on_sqlite() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://./data/kabinet.db");
+        assert_eq!(c.mode, Mode::Production);
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn the_data_dir_moves_the_database_and_https_secures_cookies() {
+        let c = config(&[
+            ("KABINET_DATA_DIR", "/var/lib/kabinet"),
+            ("KABINET_PUBLIC_URL", "https://lk.example.ru/"),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "sqlite:///var/lib/kabinet/kabinet.db");
+        assert_eq!(c.public_url, "https://lk.example.ru");
+        assert!(c.secure_cookies());
+    }
+
+    #[test]
+    fn a_fixed_clock_is_refused_in_production() {
+        assert!(config(&[("KABINET_NOW", "2026-11-20T10:00:00+03:00")]).is_err());
+        let c = config(&[
+            ("KABINET_ENV", "development"),
+            ("KABINET_NOW", "2026-11-20T10:00:00+03:00"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.now.unwrap(),
+            "2026-11-20T07:00:00Z".parse::<jiff::Timestamp>().unwrap()
+        );
+        assert!(config(&[("KABINET_ENV", "staging")]).is_err());
+    }
+}

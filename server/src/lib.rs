@@ -1,0 +1,144 @@
+//! Kabinet's server: configuration, database, the services behind the ports the pages call,
+//! and the HTTP side.
+
+pub mod clock;
+pub mod codes;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod identity;
+pub mod notify;
+pub mod password;
+pub mod portal;
+pub mod rate_limit;
+pub mod senders;
+pub mod web;
+
+use app::ports::AppState;
+use clock::Clock;
+use config::Config;
+use db::Db;
+use std::sync::Arc;
+
+/// Everything a running server holds: configuration, database, clock and the services.
+#[derive(Clone)]
+pub struct Services {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub outbox: Arc<notify::Outbox>,
+    pub notifier: Arc<dyn notify::Notifier>,
+    pub identity: Arc<identity::IdentityService>,
+    pub codes: codes::Codes,
+    /// The ports as the pages' server functions see them.
+    pub app_state: AppState,
+}
+
+impl Services {
+    /// Connects to the database, applies the migrations and wires the services.
+    pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        Self::wire(config, db, clock)
+    }
+
+    /// Wires the services over an open, migrated database.
+    pub fn wire(config: Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+        let outbox = Arc::new(notify::Outbox::new(db.clone(), clock.clone()));
+        if !config.is_development() && (config.smtp.is_none() || config.sms_gateway.is_none()) {
+            tracing::warn!(
+                smtp = config.smtp.is_some(),
+                sms_gateway = config.sms_gateway.is_some(),
+                "a notification channel has no sender configured: its messages are only kept in the outbox"
+            );
+        }
+        let notifier: Arc<dyn notify::Notifier> = Arc::new(senders::RoutingNotifier::from_configs(
+            config.smtp.as_ref(),
+            config.sms_gateway.as_ref(),
+            outbox.clone(),
+        )?);
+        let limits =
+            rate_limit::RateLimiter::new(db.clone(), clock.clone(), config.is_development());
+        let codes = codes::Codes::new(db.clone(), clock.clone(), notifier.clone(), limits.clone());
+        let identity = Arc::new(identity::IdentityService::new(
+            db.clone(),
+            clock.clone(),
+            password::Hasher::new(),
+            codes.clone(),
+            limits.clone(),
+        ));
+        let portal = Arc::new(portal::PortalService {
+            db: db.clone(),
+            provider_name: config.provider_name.clone(),
+            support_phone: config.support_phone.clone(),
+        });
+        let app_state = AppState {
+            portal,
+            identity: identity.clone(),
+            secure_cookies: config.secure_cookies(),
+        };
+        Ok(Services {
+            config: Arc::new(config),
+            db,
+            clock,
+            notifier,
+            outbox,
+            identity,
+            codes,
+            app_state,
+        })
+    }
+}
+
+/// The clock the configuration asks for: the system's, or one started at `KABINET_NOW`.
+pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
+    match config.now {
+        Some(start) => Arc::new(clock::StartedClock::new(start)),
+        None => Arc::new(clock::SystemClock),
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests under way.
+pub async fn serve(
+    services: Services,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = web::router(services);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}

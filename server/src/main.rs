@@ -1,0 +1,61 @@
+//! `kabinet`: the portal's server and its administration commands.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "kabinet", version, about = "Kabinet — личный кабинет клиента")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.is_development() {
+        builder.init();
+    } else {
+        builder.json().init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    init_logging(&config);
+    match cli.command {
+        Command::Migrate => {
+            let db = server::db::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            tracing::info!(
+                schema_version = db.schema_version().await?,
+                "database is up to date"
+            );
+        }
+        Command::Serve => {
+            let clock = server::clock_for(&config);
+            let listen = config.listen;
+            let mode = config.mode;
+            let services = server::Services::start(config, clock).await?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!(address = %listen, ?mode, "Kabinet is serving on http://{listen}");
+            server::serve(services, listener, server::shutdown_signal()).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Kabinet's domain: types and rules that run the same on the server and in the browser.
+//!
+//! Nothing here does IO. Every rule a customer can break in a form lives here once and is
+//! called both by the form as the customer types and by the server before it writes.
+
+pub mod contact;
+pub mod error;
+pub mod identity;
+pub mod money;
+pub mod password;
+pub mod person;
+pub mod portal;
+
+pub use error::{ApiError, FieldError};
+pub use money::Kopecks;
