@@ -57,6 +57,19 @@ pub fn Field(
     let edited = RwSignal::new(false);
     let visible = RwSignal::new(false);
     let interactive = use_interactive();
+    let input = NodeRef::<leptos::html::Input>::new();
+    // The live value goes to the control; but what the customer typed before the page became
+    // interactive is kept (hydration would otherwise empty the control).
+    Effect::new(move |first: Option<()>| {
+        let wanted = value.get();
+        let Some(control) = input.get() else { return };
+        let shown = control.value();
+        if first.is_none() && !shown.is_empty() && shown != wanted {
+            value.set(shown);
+        } else if shown != wanted {
+            control.set_value(&wanted);
+        }
+    });
     Effect::new(move |_| {
         // A new answer from the server shows its message again.
         server_error.track();
@@ -120,9 +133,9 @@ pub fn Field(
                     aria-invalid=move || error.get().is_some().then_some("true")
                     aria-describedby=described_by
                     // The attribute carries a prefilled value in the server's HTML (no script
-                    // needed); the property keeps the live value once the page is interactive.
+                    // needed); the effect above keeps the live value once the page is interactive.
                     value=value.get_untracked()
-                    prop:value=move || value.get()
+                    node_ref=input
                     on:input=move |ev| {
                         value.set(event_target_value(&ev));
                         edited.set(true);
