@@ -13,7 +13,7 @@ pub mod ports;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <div class="page">
+                <components::top_bar::TopBar />
                 <main id="main" class="page__main">
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async />
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("recover") view=pages::recover::RecoverPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("agreement") view=pages::agreement::AgreementPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("qr") view=pages::qr::QrHelpPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("qr"), ParamSegment("token")) view=pages::qr::QrConfirmPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />

@@ -18,6 +18,7 @@ pub trait PortalPort: Send + Sync {
 pub struct AppState {
     pub portal: Arc<dyn PortalPort>,
     pub identity: Arc<dyn IdentityPort>,
+    pub qr_sign_in: Arc<dyn QrSignInPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
 }
@@ -138,6 +139,9 @@ pub trait IdentityPort: Send + Sync {
         value: &str,
         code: &str,
     ) -> Result<(), ApiError>;
+    /// «Удалить учетную запись» (U-PRF-9): with the current password, the person and every
+    /// session of theirs are deleted.
+    async fn delete_account(&self, session: &str, current_password: &str) -> Result<(), ApiError>;
     /// «Отображать подсказки» (U-PRF-8).
     async fn set_show_hints(&self, session: &str, show: bool) -> Result<(), ApiError>;
 
@@ -168,22 +172,61 @@ pub trait IdentityPort: Send + Sync {
     ) -> Result<(), ApiError>;
 }
 
+/// A QR sign-in just asked for: the secret for the asking browser's cookie.
+#[derive(Clone, Debug)]
+pub struct QrStart {
+    pub cookie: String,
+    pub max_age_secs: i64,
+}
+
+/// Sign-in by QR code (U-AUTH-2).
+#[async_trait]
+pub trait QrSignInPort: Send + Sync {
+    /// A new request for the browser that is not signed in; replaces its previous one.
+    async fn start(&self, previous: Option<&str>, client: ClientInfo) -> Result<QrStart, ApiError>;
+    /// Where the browser's request stands; a confirmed one is turned into a session, once.
+    async fn status(
+        &self,
+        cookie: &str,
+        client: ClientInfo,
+    ) -> Result<(shared::qr_sign_in::QrSignInStatus, Option<NewSession>), ApiError>;
+    /// The request a QR code names, for the signed-in phone that opened its link.
+    async fn request(
+        &self,
+        session: &str,
+        token: &str,
+    ) -> Result<shared::qr_sign_in::QrRequest, ApiError>;
+    /// The phone's answer: [Подтвердить вход] or [Отклонить].
+    async fn answer(&self, session: &str, token: &str, confirm: bool) -> Result<(), ApiError>;
+}
+
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "kabinet_session";
+/// The name of the cookie of a browser waiting for a QR sign-in.
+pub const QR_COOKIE: &str = "kabinet_qr";
 
-/// The request's session cookie, if any.
-pub fn session_token() -> Option<String> {
+/// The value of the request's cookie `name`, if any.
+pub fn cookie(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// The value of the cookie `name` among request headers, if any.
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// The request's session cookie, if any.
+pub fn session_token() -> Option<String> {
+    cookie(SESSION_COOKIE)
 }
 
 /// The session cookie, or `Unauthorized` for a request without one.
@@ -215,15 +258,19 @@ pub struct PeerIp(pub String);
 
 /// Sets (or, with `None`, removes) the session cookie on the response.
 pub fn set_session_cookie(session: Option<&NewSession>, secure: bool) {
+    match session {
+        Some(s) => set_cookie(SESSION_COOKIE, &s.token, s.max_age_secs, secure),
+        None => set_cookie(SESSION_COOKIE, "", 0, secure),
+    }
+}
+
+/// Sets an HttpOnly cookie for the whole site on the response (`max_age` 0 removes it).
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let (value, max_age) = match session {
-        Some(s) => (s.token.as_str(), s.max_age_secs),
-        None => ("", 0),
-    };
     let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     );
     match http::HeaderValue::from_str(&cookie) {

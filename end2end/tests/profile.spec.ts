@@ -1,6 +1,6 @@
 import { test, expect, open, withJs, newPhone, codeFor, registerCustomer, signInByPhone } from "../fixtures";
 
-// «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8), JavaScript off and on.
+// «Профиль» → «Личные данные» (U-PRF-1..3, U-PRF-8, U-PRF-9), JavaScript off and on.
 
 test("names and password are changed in the profile", async ({ page, request }, testInfo) => {
   const js = withJs(testInfo);
@@ -52,4 +52,27 @@ test("the phone is changed with a code sent to the new number", async ({ page, r
   await page.getByRole("button", { name: "Сохранить" }).first().click();
   await expect(page.getByRole("status").filter({ hasText: "Номер телефона изменен." })).toBeVisible();
   await expect(page.getByText(next)).toBeVisible();
+});
+
+test("«Удалить учетную запись» asks for the password and deletes the cabinet", async ({ page, request }, testInfo) => {
+  const js = withJs(testInfo);
+  const phone = newPhone();
+  await registerCustomer(request, phone);
+  await signInByPhone(page, phone);
+  await open(page, "/profile", js);
+  await page.getByRole("link", { name: "Удалить учетную запись" }).click();
+  await page.getByLabel(/^Текущий пароль/).fill("Wrong-2026!");
+  await page.getByRole("button", { name: "Удалить", exact: true }).click();
+  await expect(page.getByText("Текущий пароль указан неверно")).toBeVisible();
+  await page.getByLabel(/^Текущий пароль/).fill("Kx9#mePlank");
+  await page.getByRole("button", { name: "Удалить", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Учетная запись удалена." })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Вход в личный кабинет" })).toBeVisible();
+
+  // The cabinet is gone: its password no longer opens anything.
+  await page.goto("/login?by=phone");
+  await page.getByLabel("Телефон").fill(phone);
+  await page.getByLabel(/^Пароль/).fill("Kx9#mePlank");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Неверный логин или пароль" })).toBeVisible();
 });

@@ -33,7 +33,7 @@ test("a wrong password is refused with a message on the page", async ({ page }, 
   await page.getByLabel("Телефон").fill("+7 (900) 123-45-67");
   await page.getByLabel(/^Пароль/).fill("Wrong-2026!");
   await page.getByRole("button", { name: "Войти" }).click();
-  await expect(page.getByRole("alert")).toContainText("Неверный логин или пароль");
+  await expect(page.getByRole("alert").filter({ hasText: "Неверный логин или пароль" })).toBeVisible();
   // The cabinet did not open.
   await expect(page.getByRole("heading", { name: "Вход в личный кабинет" })).toBeVisible();
 });
@@ -72,6 +72,26 @@ test("the password can be shown once the page is interactive", async ({ page }, 
   await page.getByRole("button", { name: "Показать пароль" }).click();
   await expect(password).toHaveAttribute("type", "text");
   await expect(page.getByRole("button", { name: "Скрыть пароль" })).toHaveAttribute("aria-pressed", "true");
+});
+
+test("what is typed before the page becomes interactive is kept", async ({ page }, testInfo) => {
+  test.skip(!withJs(testInfo), "only a page with script hydrates");
+  // Hold the WASM back until the customer has typed, as on a slow phone connection.
+  let release: () => void = () => undefined;
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/*.wasm", async (route) => {
+    await typed;
+    await route.continue();
+  });
+  await page.goto("/login?by=phone");
+  await page.getByLabel("Телефон").fill("+7 (900) 000-00-01");
+  release();
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByLabel("Телефон")).toHaveValue("+7 (900) 000-00-01");
+  // The live check sees the kept value too.
+  await page.getByLabel("Телефон").focus();
+  await page.getByLabel(/^Пароль/).focus();
+  await expect(page.getByLabel("Телефон")).not.toHaveAttribute("aria-invalid", "true");
 });
 
 test("the page fits a 360 px phone without horizontal scrolling", async ({ page }, testInfo) => {

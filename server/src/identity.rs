@@ -87,8 +87,15 @@ fn unknown_login_message(login: &Login) -> &'static str {
     }
 }
 
-/// The SHA-256 of a session secret, as the database keeps it.
-fn token_hash(token: &str) -> String {
+/// A fresh secret of `bytes` random bytes, URL-safe.
+pub(crate) fn random_token(bytes: usize) -> String {
+    let mut secret = vec![0u8; bytes];
+    rand::fill(secret.as_mut_slice());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
+}
+
+/// The SHA-256 of a secret (session, draft, QR request), as the database keeps it.
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -203,8 +210,35 @@ impl IdentityService {
         Ok(())
     }
 
+    /// «Текущий пароль» of a signed-in person, for changes that need it; its tries are
+    /// limited like sign-in's.
+    async fn check_current_password(&self, person_id: i64, current: &str) -> Result<(), ApiError> {
+        self.limits
+            .hit(&format!("password:change:{person_id}"), SIGN_IN_PER_LOGIN)
+            .await?;
+        let hash =
+            sqlx::query_scalar::<_, String>("SELECT password_hash FROM people WHERE id = $1")
+                .bind(person_id)
+                .fetch_one(&self.db.pool)
+                .await
+                .map_err(db)?;
+        let matches = self
+            .hasher
+            .verify(current.to_string(), Some(hash))
+            .await
+            .map_err(internal)?;
+        if matches {
+            Ok(())
+        } else {
+            Err(ApiError::field(
+                "current_password",
+                shared::identity::WRONG_CURRENT_PASSWORD_MESSAGE,
+            ))
+        }
+    }
+
     /// The person a live session belongs to.
-    async fn session_person(&self, token: &str) -> Result<i64, ApiError> {
+    pub(crate) async fn session_person(&self, token: &str) -> Result<i64, ApiError> {
         sqlx::query_scalar::<_, i64>(
             "SELECT person_id FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
         )
@@ -305,12 +339,11 @@ impl IdentityService {
     }
 
     fn new_token() -> String {
-        let mut secret = [0u8; 32];
-        rand::fill(&mut secret);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
+        random_token(32)
     }
 
-    async fn open_session(
+    /// Opens a session for a person who has proven who they are.
+    pub(crate) async fn open_session(
         &self,
         person_id: i64,
         client: ClientInfo,
@@ -549,7 +582,7 @@ impl IdentityPort for IdentityService {
         new: &str,
         repeat: &str,
     ) -> Result<(), ApiError> {
-        use shared::identity::{SAME_PASSWORD_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE};
+        use shared::identity::SAME_PASSWORD_MESSAGE;
         use shared::password::Password;
         let person_id = self.session_person(session).await?;
         let mut errors = shared::error::FieldErrors::new();
@@ -565,26 +598,7 @@ impl IdentityPort for IdentityService {
         let Some(password) = password else {
             return Err(ApiError::Unavailable);
         };
-        self.limits
-            .hit(&format!("password:change:{person_id}"), SIGN_IN_PER_LOGIN)
-            .await?;
-        let hash =
-            sqlx::query_scalar::<_, String>("SELECT password_hash FROM people WHERE id = $1")
-                .bind(person_id)
-                .fetch_one(&self.db.pool)
-                .await
-                .map_err(db)?;
-        let matches = self
-            .hasher
-            .verify(current.to_string(), Some(hash))
-            .await
-            .map_err(internal)?;
-        if !matches {
-            return Err(ApiError::field(
-                "current_password",
-                WRONG_CURRENT_PASSWORD_MESSAGE,
-            ));
-        }
+        self.check_current_password(person_id, current).await?;
         let new_hash = self
             .hasher
             .hash(password.into_inner())
@@ -663,6 +677,26 @@ impl IdentityPort for IdentityService {
                 }
                 _ => db(e),
             })?;
+        Ok(())
+    }
+
+    async fn delete_account(&self, session: &str, current_password: &str) -> Result<(), ApiError> {
+        let person_id = self.session_person(session).await?;
+        if current_password.is_empty() {
+            return Err(ApiError::field(
+                "current_password",
+                shared::contact::REQUIRED_MESSAGE,
+            ));
+        }
+        self.check_current_password(person_id, current_password)
+            .await?;
+        // Sessions, consents and QR sign-ins go with the person (ON DELETE CASCADE).
+        sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(person_id)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db)?;
+        tracing::info!(person_id, "account deleted by its owner");
         Ok(())
     }
 

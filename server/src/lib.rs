@@ -10,6 +10,7 @@ pub mod identity;
 pub mod notify;
 pub mod password;
 pub mod portal;
+pub mod qr_sign_in;
 pub mod rate_limit;
 pub mod senders;
 pub mod web;
@@ -29,6 +30,7 @@ pub struct Services {
     pub outbox: Arc<notify::Outbox>,
     pub notifier: Arc<dyn notify::Notifier>,
     pub identity: Arc<identity::IdentityService>,
+    pub qr_sign_in: Arc<qr_sign_in::QrSignInService>,
     pub codes: codes::Codes,
     /// The ports as the pages' server functions see them.
     pub app_state: AppState,
@@ -67,6 +69,12 @@ impl Services {
             codes.clone(),
             limits.clone(),
         ));
+        let qr_sign_in = Arc::new(qr_sign_in::QrSignInService::new(
+            db.clone(),
+            clock.clone(),
+            limits.clone(),
+            identity.clone(),
+        ));
         let portal = Arc::new(portal::PortalService {
             db: db.clone(),
             provider_name: config.provider_name.clone(),
@@ -75,6 +83,7 @@ impl Services {
         let app_state = AppState {
             portal,
             identity: identity.clone(),
+            qr_sign_in: qr_sign_in.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {
@@ -84,6 +93,7 @@ impl Services {
             notifier,
             outbox,
             identity,
+            qr_sign_in,
             codes,
             app_state,
         })

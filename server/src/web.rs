@@ -62,7 +62,8 @@ pub fn router(services: Services) -> Router {
             "/favicon.ico",
             get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
         )
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route("/login/qr.svg", get(qr_sign_in_code));
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
@@ -134,6 +135,38 @@ fn error_status(error: &shared::ApiError) -> StatusCode {
 }
 
 /// 200 while the database answers; 503 with Retry-After when it does not.
+/// The QR code of the browser's waiting sign-in request (U-AUTH-2), as an image: its link
+/// opens the confirmation page on the phone. Only the browser holding the request's cookie
+/// gets it; a used, replaced or expired request has no image.
+async fn qr_sign_in_code(State(state): State<WebState>, request: Request) -> Response {
+    let Some(cookie) = app::ports::cookie_in(request.headers(), app::ports::QR_COOKIE) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let services = &state.services;
+    let svg = match services.qr_sign_in.pending_token(&cookie).await {
+        Ok(Some(token)) => crate::qr_sign_in::qr_svg(&format!(
+            "{}{}",
+            services.config.public_url,
+            shared::qr_sign_in::confirmation_path(&token)
+        )),
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => Err(e),
+    };
+    match svg {
+        Ok(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                // Each code has its own address (`?v=`), so the browser may keep it while the
+                // page without script reloads itself; no shared cache may.
+                (header::CACHE_CONTROL, "private, max-age=120"),
+            ],
+            svg,
+        )
+            .into_response(),
+        Err(e) => (error_status(&e), e.to_string()).into_response(),
+    }
+}
+
 async fn readyz(State(state): State<WebState>) -> Response {
     let ping =
         tokio::time::timeout(std::time::Duration::from_secs(2), state.services.db.ping()).await;

@@ -1,27 +1,10 @@
-//! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8).
+//! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-2, U-PRF-3, U-PRF-8, U-PRF-9).
 
 mod common;
 
-use common::{TestApp, each_backend, form, ivanov, last_code, me};
+use common::{each_backend, form, ivanov, last_code, me, signed_in};
 use shared::ApiError;
 use shared::identity::{SAME_PASSWORD_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE};
-
-async fn signed_in(app: &TestApp, password: &str) -> reqwest::Client {
-    let client = app.client();
-    form(
-        &client,
-        app,
-        "/api/auth/sign_in",
-        &[
-            ("by", "phone"),
-            ("login", "+79000000001"),
-            ("password", password),
-        ],
-    )
-    .await
-    .unwrap();
-    client
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn names_are_changed_by_the_rule_of_registration() {
@@ -348,6 +331,92 @@ async fn the_phone_and_the_email_change_with_a_code_sent_to_the_new_one() {
         )
         .await
         .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_account_needs_the_password_and_removes_the_cabinet() {
+    each_backend(|app| async move {
+        ivanov(&app, true).await;
+        let client = signed_in(&app, "Secret-2026!").await;
+        let other_device = signed_in(&app, "Secret-2026!").await;
+
+        let err = form(
+            &client,
+            &app,
+            "/api/profile/delete",
+            &[("current_password", "")],
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.field_message("current_password"),
+            Some(shared::contact::REQUIRED_MESSAGE)
+        );
+        let err = form(
+            &client,
+            &app,
+            "/api/profile/delete",
+            &[("current_password", "Secret-2027!")],
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.field_message("current_password"),
+            Some(WRONG_CURRENT_PASSWORD_MESSAGE)
+        );
+        assert!(me(&client, &app).await.is_some(), "nothing was deleted");
+
+        form(
+            &client,
+            &app,
+            "/api/profile/delete",
+            &[("current_password", "Secret-2026!")],
+        )
+        .await
+        .unwrap();
+        assert_eq!(me(&client, &app).await, None);
+        assert_eq!(me(&other_device, &app).await, None, "every device is out");
+        // A second press finds nothing to delete and changes nothing.
+        assert_eq!(
+            form(
+                &client,
+                &app,
+                "/api/profile/delete",
+                &[("current_password", "Secret-2026!")],
+            )
+            .await,
+            Err(ApiError::Unauthorized)
+        );
+        // The phone and e-mail are free again: the person can register anew.
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+            .fetch_one(&app.services.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(people, 0);
+        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(&app.services.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(sessions, 0);
+        let refused = form(
+            &app.client(),
+            &app,
+            "/api/auth/sign_in",
+            &[
+                ("by", "phone"),
+                ("login", "+79000000001"),
+                ("password", "Secret-2026!"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            refused,
+            Err(ApiError::refused(
+                shared::identity::WRONG_CREDENTIALS_MESSAGE
+            ))
+        );
     })
     .await;
 }

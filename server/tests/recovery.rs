@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{each_backend, form, ivanov, last_code, me};
+use common::{each_backend, form, ivanov, last_code, me, signed_in};
 use server::codes::EXPIRED_MESSAGE;
 use shared::ApiError;
 use shared::identity::EMAIL_NOT_CONFIRMED_MESSAGE;
@@ -11,19 +11,7 @@ use shared::identity::EMAIL_NOT_CONFIRMED_MESSAGE;
 async fn a_forgotten_password_is_replaced_with_a_code_and_old_sessions_end() {
     each_backend(|app| async move {
         ivanov(&app, true).await;
-        let old_device = app.client();
-        form(
-            &old_device,
-            &app,
-            "/api/auth/sign_in",
-            &[
-                ("by", "phone"),
-                ("login", "+79000000001"),
-                ("password", "Secret-2026!"),
-            ],
-        )
-        .await
-        .unwrap();
+        let old_device = signed_in(&app, "Secret-2026!").await;
         assert!(me(&old_device, &app).await.is_some());
 
         let client = app.client();

@@ -109,13 +109,45 @@ pub const SAME_CONTACT_MESSAGE: &str = "Укажите новое значени
 pub const NOTHING_TO_CONFIRM_MESSAGE: &str = "Адрес электронной почты уже подтвержден.";
 pub const EMAIL_CONFIRMED_MESSAGE: &str = "Адрес электронной почты подтвержден.";
 pub const PASSWORD_RECOVERED_MESSAGE: &str = "Пароль изменен. Войдите с новым паролем.";
+pub const ACCOUNT_DELETED_MESSAGE: &str = "Учетная запись удалена.";
 /// Sign-in by e-mail needs a confirmed address (seed 003 §2.2).
 pub const EMAIL_NOT_CONFIRMED_MESSAGE: &str =
     "Адрес электронной почты не подтвержден. Войдите по номеру телефона и подтвердите адрес.";
 
+/// Where to go after signing in: the `next` parameter when it is a path of this site (never
+/// another site, so that a link cannot send the customer away), else the cabinet's home.
+pub fn return_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.len() <= 300
+                && !path.chars().any(|c| c == '\\' || c.is_control()) =>
+        {
+            path
+        }
+        _ => "/",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        assert_eq!(return_path(Some("/qr/abc")), "/qr/abc");
+        assert_eq!(
+            return_path(Some("/profile?edit=phone")),
+            "/profile?edit=phone"
+        );
+        assert_eq!(return_path(None), "/");
+        assert_eq!(return_path(Some("")), "/");
+        assert_eq!(return_path(Some("https://evil.example/")), "/");
+        assert_eq!(return_path(Some("//evil.example/")), "/");
+        assert_eq!(return_path(Some("/\\evil.example/")), "/");
+        assert_eq!(return_path(Some("/a\nb")), "/");
+    }
 
     #[test]
     fn the_tab_decides_how_the_login_is_read() {

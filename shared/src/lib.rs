@@ -10,6 +10,7 @@ pub mod money;
 pub mod password;
 pub mod person;
 pub mod portal;
+pub mod qr_sign_in;
 
 pub use error::{ApiError, FieldError};
 pub use money::Kopecks;

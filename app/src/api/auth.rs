@@ -2,9 +2,15 @@ use leptos::prelude::*;
 use shared::ApiError;
 use shared::identity::PersonSummary;
 
-/// Sign-in by e-mail or phone and password (U-AUTH-1). `by` is the form's tab.
+/// Sign-in by e-mail or phone and password (U-AUTH-1). `by` is the form's tab; `next` the
+/// page of this site to return to.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(by: String, login: String, password: String) -> Result<(), ApiError> {
+pub async fn sign_in(
+    by: String,
+    login: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ApiError> {
     use crate::ports;
     use shared::error::FieldErrors;
     use shared::identity::LoginKind;
@@ -23,29 +29,35 @@ pub async fn sign_in(by: String, login: String, password: String) -> Result<(), 
         .identity
         .sign_in_with_password(login, password, ports::client_info())
         .await?;
-    enter(&state, session).await
+    enter(&state, session, next.as_deref()).await
 }
 
 /// Opens the cabinet with a new session: the previous one of this browser is closed (the
-/// session id changes at sign-in), the cookie set, and the browser sent home.
+/// session id changes at sign-in), the cookie set, and the browser sent to `next` (a page of
+/// this site) or home.
 #[cfg(feature = "ssr")]
-async fn enter(
+pub(crate) async fn enter(
     state: &crate::ports::AppState,
     session: crate::ports::NewSession,
+    next: Option<&str>,
 ) -> Result<(), ApiError> {
     use crate::ports;
     if let Some(old) = ports::session_token() {
         state.identity.sign_out(&old).await?;
     }
     ports::set_session_cookie(Some(&session), state.secure_cookies);
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(shared::identity::return_path(next));
     Ok(())
 }
 
 /// [Направить код подтверждения] of sign-in by code (U-AUTH-1): a code to the phone or the
 /// confirmed e-mail; the page then asks for the code.
 #[server(endpoint = "auth/code/send")]
-pub async fn send_sign_in_code(by: String, login: String) -> Result<(), ApiError> {
+pub async fn send_sign_in_code(
+    by: String,
+    login: String,
+    next: Option<String>,
+) -> Result<(), ApiError> {
     use crate::ports;
     let (kind, login) = parse_login(&by, &login)?;
     let address = login_address(&login);
@@ -53,13 +65,28 @@ pub async fn send_sign_in_code(by: String, login: String) -> Result<(), ApiError
         .identity
         .send_sign_in_code(login, ports::client_info())
         .await?;
-    redirect_to_code_step("/login?mode=code&", kind, &address);
+    let page = match next
+        .as_deref()
+        .map(|n| shared::identity::return_path(Some(n)))
+    {
+        Some(next) if next != "/" => format!(
+            "/login?mode=code&next={}&",
+            shared::contact::url_encode(next)
+        ),
+        _ => "/login?mode=code&".to_string(),
+    };
+    redirect_to_code_step(&page, kind, &address);
     Ok(())
 }
 
 /// [Войти] with the code (U-AUTH-1).
 #[server(endpoint = "auth/code/sign_in")]
-pub async fn sign_in_with_code(by: String, login: String, code: String) -> Result<(), ApiError> {
+pub async fn sign_in_with_code(
+    by: String,
+    login: String,
+    code: String,
+    next: Option<String>,
+) -> Result<(), ApiError> {
     use crate::ports;
     let (_, login) = parse_login(&by, &login)?;
     let state = ports::state()?;
@@ -67,7 +94,7 @@ pub async fn sign_in_with_code(by: String, login: String, code: String) -> Resul
         .identity
         .sign_in_with_code(login, &code, ports::client_info())
         .await?;
-    enter(&state, session).await
+    enter(&state, session, next.as_deref()).await
 }
 
 /// [Выход] (U-AUTH-4): closes the session and forgets the cookie.

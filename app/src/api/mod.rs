@@ -3,3 +3,4 @@
 pub mod auth;
 pub mod portal;
 pub mod profile;
+pub mod qr;

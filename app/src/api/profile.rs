@@ -85,3 +85,19 @@ pub async fn confirm_contact_change(
     leptos_axum::redirect(&format!("/profile?saved={}", login_kind.param()));
     Ok(())
 }
+
+/// [Удалить] of «Удалить учетную запись» (U-PRF-9): the cabinet is deleted and the browser
+/// signed out.
+#[server(endpoint = "profile/delete")]
+pub async fn delete_account(current_password: String) -> Result<(), ApiError> {
+    use crate::ports;
+    let token = ports::require_session()?;
+    let state = ports::state()?;
+    state
+        .identity
+        .delete_account(&token, &current_password)
+        .await?;
+    ports::set_session_cookie(None, state.secure_cookies);
+    leptos_axum::redirect("/login?deleted=1");
+    Ok(())
+}

@@ -2,3 +2,4 @@
 
 pub mod field;
 pub mod footer;
+pub mod top_bar;

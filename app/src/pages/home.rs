@@ -1,6 +1,6 @@
 use super::SessionVersion;
 use super::sign_in::SignInPage;
-use crate::api::auth::{ConfirmEmail, SendEmailConfirmation, SignOut, current_person};
+use crate::api::auth::{ConfirmEmail, SendEmailConfirmation, current_person};
 use crate::components::field::{Field, FormError, action_error, rule};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,11 +30,9 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// The cabinet's header with the person and [Выход] (U-ACC-3, U-AUTH-4).
+/// The cabinet's header with the person (U-ACC-3); [Выход] is in the top bar.
 #[component]
 fn Cabinet(person: PersonSummary) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    SessionVersion::refresh_on_success(sign_out.value());
     let query = use_query_map();
     let confirmed = move || query.read().get("confirmed").is_some();
     let unconfirmed = (!person.email_confirmed)
@@ -51,10 +49,6 @@ fn Cabinet(person: PersonSummary) -> impl IntoView {
                 <p class="cabinet-header__greeting">"Личный кабинет"</p>
                 <h1 class="cabinet-header__name">{person.full_name()}</h1>
             </div>
-            <a class="button button--secondary" href="/profile">"Профиль"</a>
-            <ActionForm action=sign_out>
-                <button type="submit" class="button button--secondary">"Выход"</button>
-            </ActionForm>
         </header>
     }
 }

@@ -4,6 +4,7 @@ pub mod agreement;
 pub mod home;
 pub mod not_found;
 pub mod profile;
+pub mod qr;
 pub mod recover;
 pub mod register;
 pub mod sign_in;

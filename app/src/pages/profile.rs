@@ -3,7 +3,8 @@
 use super::SessionVersion;
 use crate::api::auth::current_person;
 use crate::api::profile::{
-    ChangePassword, ConfirmContactChange, RequestContactChange, SetShowHints, UpdateNames,
+    ChangePassword, ConfirmContactChange, DeleteAccount, RequestContactChange, SetShowHints,
+    UpdateNames,
 };
 use crate::components::field::{Field, FormError, PasswordChecklist, action_error, rule};
 use leptos::prelude::*;
@@ -153,8 +154,41 @@ fn Profile(person: PersonSummary) -> impl IntoView {
                 <FormError message=action_error(hints.value(), None) />
                 <button type="submit" class="button button--secondary">"Сохранить"</button>
             </ActionForm>
+            <AccountDeletion />
             <p><a href="/">"Вернуться на главную"</a></p>
         </section>
+    }
+}
+
+/// «Удалить учетную запись» (U-PRF-9): the current password, then [Удалить].
+#[component]
+fn AccountDeletion() -> impl IntoView {
+    let query = use_query_map();
+    let editing = move || query.read().get("edit").as_deref() == Some("delete");
+    let delete = ServerAction::<DeleteAccount>::new();
+    SessionVersion::refresh_on_success(delete.value());
+    view! {
+        <h2>"Удалить учетную запись"</h2>
+        <Show
+            when=editing
+            fallback=|| view! {
+                <p><a class="button button--secondary" href="/profile?edit=delete">"Удалить учетную запись"</a></p>
+            }
+        >
+            <p class="notice notice--warning">
+                "Личный кабинет будет удален вместе с личными данными, войти в него будет нельзя.                  Начисления и оплаты по лицевым счетам сохранятся у поставщика."
+            </p>
+            <ActionForm action=delete>
+                <Field label="Текущий пароль".to_string() name="current_password" password=true
+                    autocomplete="current-password" required=true
+                    server_error=action_error(delete.value(), Some("current_password")) />
+                <FormError message=action_error(delete.value(), None) />
+                <div class="cluster">
+                    <button type="submit" class="button button--danger">"Удалить"</button>
+                    <a class="button button--secondary" href="/profile">"Отменить"</a>
+                </div>
+            </ActionForm>
+        </Show>
     }
 }
 

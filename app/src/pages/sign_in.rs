@@ -14,10 +14,22 @@ use shared::person::check_code;
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let kind = Memo::new(move |_| LoginKind::from_param(query.read().get("by").as_deref()));
-    let by_code = Memo::new(move |_| query.read().get("mode").as_deref() == Some("code"));
+    let mode = Memo::new(move |_| query.read().get("mode").unwrap_or_default());
+    let by_code = Memo::new(move |_| mode.read().as_str() == "code");
+    let by_qr = Memo::new(move |_| mode.read().as_str() == "qr");
+    // The page to return to travels with every link of the page.
+    let next = Memo::new(move |_| {
+        query
+            .read()
+            .get("next")
+            .filter(|next| shared::identity::return_path(Some(next)) != "/")
+            .map(|next| format!("&next={}", shared::contact::url_encode(&next)))
+            .unwrap_or_default()
+    });
     let sent_to = Memo::new(move |_| query.read().get("to").filter(|to| !to.is_empty()));
     let registered = move || query.read().get("registered").is_some();
     let recovered = move || query.read().get("recovered").is_some();
+    let deleted = move || query.read().get("deleted").is_some();
 
     view! {
         <Title text="Вход" />
@@ -28,32 +40,45 @@ pub fn SignInPage() -> impl IntoView {
                     "Регистрация завершена. Войдите в личный кабинет."
                 </p>
             </Show>
+            <Show when=deleted>
+                <p class="notice notice--success" role="status">
+                    {shared::identity::ACCOUNT_DELETED_MESSAGE}
+                </p>
+            </Show>
             <Show when=recovered>
                 <p class="notice notice--success" role="status">
                     {shared::identity::PASSWORD_RECOVERED_MESSAGE}
                 </p>
             </Show>
-            <LoginTabs
-                kind
-                href=Callback::new(move |k: LoginKind| {
-                    let mode = if by_code.get() { "&mode=code" } else { "" };
-                    format!("/login?by={}{mode}", k.param())
-                })
-            />
+            <Show when=move || !by_qr.get()>
+                <LoginTabs
+                    kind
+                    href=Callback::new(move |k: LoginKind| {
+                        let mode = if by_code.get() { "&mode=code" } else { "" };
+                        format!("/login?by={}{mode}{}", k.param(), next.read())
+                    })
+                />
+            </Show>
             {move || {
                 let k = kind.get();
+                if by_qr.get() {
+                    return view! { <super::qr::QrPanel /> }.into_any();
+                }
                 match (by_code.get(), sent_to.get()) {
                     (false, _) => view! { <PasswordForm kind=k /> }.into_any(),
                     (true, None) => view! { <SendCodeForm kind=k /> }.into_any(),
                     (true, Some(to)) => view! { <CodeForm kind=k to /> }.into_any(),
                 }
             }}
+            <Show when=move || !by_qr.get()>
+                <super::qr::QrButton />
+            </Show>
             <p class="auth__links">
-                {move || if by_code.get() {
-                    view! { <a href=format!("/login?by={}", kind.get().param())>"Войти по паролю"</a> }.into_any()
+                {move || if by_code.get() || by_qr.get() {
+                    view! { <a href=format!("/login?by={}{}", kind.get().param(), next.read())>"Войти по паролю"</a> }.into_any()
                 } else {
                     view! {
-                        <a href=format!("/login?by={}&mode=code", kind.get().param())>"Получить код авторизации"</a>
+                        <a href=format!("/login?by={}&mode=code{}", kind.get().param(), next.read())>"Получить код авторизации"</a>
                     }.into_any()
                 }}
             </p>
@@ -119,6 +144,7 @@ fn PasswordForm(kind: LoginKind) -> impl IntoView {
     view! {
         <ActionForm action>
             <input type="hidden" name="by" value=kind.param() />
+            <NextField />
             <LoginField kind server_error=action_error(action.value(), Some("login")) />
             <Field
                 label="Пароль".to_string()
@@ -147,6 +173,7 @@ fn SendCodeForm(kind: LoginKind) -> impl IntoView {
     view! {
         <ActionForm action>
             <input type="hidden" name="by" value=kind.param() />
+            <NextField />
             <LoginField kind server_error=action_error(action.value(), Some("login")) />
             <p class="field__hint">{format!("Код подтверждения придет на {target} и будет действовать 5 минут.")}</p>
             <FormError message=action_error(action.value(), None) />
@@ -171,6 +198,7 @@ fn CodeForm(kind: LoginKind, to: String) -> impl IntoView {
         <ActionForm action>
             <input type="hidden" name="by" value=kind.param() />
             <input type="hidden" name="login" value=to />
+            <NextField />
             <Field
                 label="Код подтверждения".to_string()
                 name="code"
@@ -188,8 +216,22 @@ fn CodeForm(kind: LoginKind, to: String) -> impl IntoView {
         <ActionForm action=resend>
             <input type="hidden" name="by" value=kind.param() />
             <input type="hidden" name="login" value=resend_to />
+            <NextField />
             <FormError message=action_error(resend.value(), None) />
             <button type="submit" class="button button--ghost">"Направить код повторно"</button>
         </ActionForm>
+    }
+}
+
+/// The page to return to after signing in (`next` in the address), carried by the forms.
+#[component]
+fn NextField() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query
+            .read()
+            .get("next")
+            .filter(|next| shared::identity::return_path(Some(next)) != "/")
+            .map(|next| view! { <input type="hidden" name="next" value=next /> })
     }
 }

@@ -270,6 +270,24 @@ pub async fn ivanov(app: &TestApp, email_confirmed: bool) {
         .expect("create Иванов");
 }
 
+/// A browser in which Иванов (see [`ivanov`]) signed in by phone with `password`.
+pub async fn signed_in(app: &TestApp, password: &str) -> reqwest::Client {
+    let client = app.client();
+    form(
+        &client,
+        app,
+        "/api/auth/sign_in",
+        &[
+            ("by", "phone"),
+            ("login", "+79000000001"),
+            ("password", password),
+        ],
+    )
+    .await
+    .expect("Иванов signs in");
+    client
+}
+
 /// The newest confirmation code the outbox holds for `to`.
 pub async fn last_code(app: &TestApp, to: &str) -> String {
     let messages = app.services.outbox.list(Some(to), 1).await.expect("outbox");

@@ -1,0 +1,73 @@
+//! The bar at the top of every page: the portal's name and, for a signed-in customer, the
+//! sections and [Выход]. On a phone the sections fold into «Меню» (seed 003 §3.6: the
+//! mobile menu, with «Вход через QR-код» and the version); the menu is a `<details>`
+//! element, so it opens without script too.
+
+use crate::api::auth::{SignOut, current_person};
+use crate::pages::SessionVersion;
+use leptos::prelude::*;
+
+/// The sections of the cabinet: address and caption.
+const SECTIONS: &[(&str, &str)] = &[
+    ("/", "Главная"),
+    ("/profile", "Профиль"),
+    ("/qr", "Вход через QR-код"),
+];
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let person = Resource::new(SessionVersion::get, |_| current_person());
+    view! {
+        <header class="topbar">
+            <a class="topbar__brand" href="/">"Личный кабинет"</a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    matches!(person.await, Ok(Some(_))).then(|| view! { <Sections /> })
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn Sections() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    SessionVersion::refresh_on_success(sign_out.value());
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // A link followed inside the menu closes it (the page changes without a reload).
+    let close = move |_| {
+        if let Some(menu) = menu.get() {
+            let _ = menu.remove_attribute("open");
+        }
+    };
+    let links = move |on_phone: bool| {
+        SECTIONS
+            .iter()
+            .map(|(href, caption)| {
+                view! {
+                    <a class="topbar__link" href=*href on:click=move |e| if on_phone { close(e) }>
+                        {*caption}
+                    </a>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <nav class="topbar__nav" aria-label="Разделы">
+            {links(false)}
+            <ActionForm action=sign_out>
+                <button type="submit" class="button button--secondary">"Выход"</button>
+            </ActionForm>
+        </nav>
+        <details class="topbar__menu" node_ref=menu>
+            <summary class="button button--secondary">"Меню"</summary>
+            <nav class="topbar__menu-list" aria-label="Меню">
+                {links(true)}
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button--secondary button--wide">"Выйти"</button>
+                </ActionForm>
+                <p class="topbar__version">{format!("Версия {}", env!("CARGO_PKG_VERSION"))}</p>
+            </nav>
+        </details>
+    }
+}
