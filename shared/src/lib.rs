@@ -3,14 +3,17 @@
 //! Nothing here does IO. Every rule a customer can break in a form lives here once and is
 //! called both by the form as the customer types and by the server before it writes.
 
+pub mod balance;
 pub mod contact;
 pub mod error;
 pub mod identity;
 pub mod money;
 pub mod password;
+pub mod payment_qr;
 pub mod person;
 pub mod portal;
 pub mod qr_sign_in;
+pub mod requisites;
 
 pub use error::{ApiError, FieldError};
 pub use money::Kopecks;
