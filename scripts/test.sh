@@ -17,6 +17,8 @@ trap 'rm -f "$log"' EXIT
 exec > >(tee -a "$log") 2>&1
 
 scripts/setup.sh test
+# The build needs several GB; say how much there is, for a log that ends in a build error.
+df -h . 2>/dev/null | tail -n 1 | awk '{print "disk: " $4 " free of " $2}' || true
 
 if [ "$stage" = all ] || [ "$stage" = lint ]; then
   step "cargo fmt --check"

@@ -23,7 +23,12 @@ pub const OUTPUT_NAME: &str = "kabinet";
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    ports::provide_request_nonce();
+    {
+        ports::provide_request_nonce();
+        if let Some(state) = use_context::<ports::AppState>() {
+            ports::provide_form_echo(state.secure_cookies);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="ru">

@@ -264,17 +264,58 @@ pub fn set_session_cookie(session: Option<&NewSession>, secure: bool) {
     }
 }
 
+/// The `Set-Cookie` value of every cookie the portal sets: HttpOnly, for the whole site,
+/// `SameSite=Lax`, `Secure` over https.
+pub fn cookie_header(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 /// Sets an HttpOnly cookie for the whole site on the response (`max_age` 0 removes it).
 pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let cookie = format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    match http::HeaderValue::from_str(&cookie) {
+    match http::HeaderValue::from_str(&cookie_header(name, value, max_age, secure)) {
         Ok(v) => response.append_header(http::header::SET_COOKIE, v),
         Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
     }
+}
+
+/// The cookie that brings a refused form's fields back to its page (without script).
+pub const ECHO_COOKIE: &str = "kabinet_echo";
+/// The most a form echo may hold (a cookie holds about 4 KB).
+const ECHO_LIMIT: usize = 3000;
+
+/// The fields of a refused plain form post (`application/x-www-form-urlencoded`) worth
+/// showing again, as a cookie value: never a password, never an empty field.
+pub fn form_echo(body: &[u8]) -> Option<String> {
+    let mut echo = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (name, value) in form_urlencoded::parse(body) {
+        if name.contains("password") || value.is_empty() {
+            continue;
+        }
+        echo.append_pair(&name, &value);
+        any = true;
+    }
+    let echo = echo.finish();
+    (any && echo.len() <= ECHO_LIMIT).then_some(echo)
+}
+
+/// Reads the request's form echo (see [`form_echo`]) for the page's fields, once: the
+/// response forgets the cookie.
+pub fn provide_form_echo(secure: bool) {
+    let Some(echo) = cookie(ECHO_COOKIE) else {
+        return;
+    };
+    let fields = form_urlencoded::parse(echo.as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    provide_context(crate::components::field::FormEcho(std::sync::Arc::new(
+        fields,
+    )));
+    set_cookie(ECHO_COOKIE, "", 0, secure);
 }

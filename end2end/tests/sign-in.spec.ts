@@ -34,6 +34,8 @@ test("a wrong password is refused with a message on the page", async ({ page }, 
   await page.getByLabel(/^Пароль/).fill("Wrong-2026!");
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Неверный логин или пароль" })).toBeVisible();
+  // What was typed is still there (without script too), except the password.
+  await expect(page.getByLabel("Телефон")).toHaveValue("+7 (900) 123-45-67");
   // The cabinet did not open.
   await expect(page.getByRole("heading", { name: "Вход в личный кабинет" })).toBeVisible();
 });

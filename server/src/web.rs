@@ -83,6 +83,10 @@ pub fn router(services: Services) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            services.config.secure_cookies(),
+            echo_refused_forms,
+        ))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -135,6 +139,50 @@ fn error_status(error: &shared::ApiError) -> StatusCode {
 }
 
 /// 200 while the database answers; 503 with Retry-After when it does not.
+/// The largest form body the echo reads.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// Without script, a form the server refuses comes back by a redirect to its page with the
+/// error in the address. What was typed (never a password) rides along in a cookie that
+/// lives a minute, so that the page shows it again instead of empty fields.
+async fn echo_refused_forms(State(secure): State<bool>, request: Request, next: Next) -> Response {
+    let plain_form_post = {
+        let header_has = |name: header::HeaderName, needle: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains(needle))
+        };
+        request.method() == Method::POST
+            && request.uri().path().starts_with("/api/")
+            && header_has(header::ACCEPT, "text/html")
+            && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+    };
+    if !plain_form_post {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
+    };
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+        .await;
+    let refused = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|location| location.contains("__err="));
+    if let Some(echo) = refused.then(|| app::ports::form_echo(&bytes)).flatten() {
+        let cookie = app::ports::cookie_header(app::ports::ECHO_COOKIE, &echo, 60, secure);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
 /// The QR code of the browser's waiting sign-in request (U-AUTH-2), as an image: its link
 /// opens the confirmation page on the phone. Only the browser holding the request's cookie
 /// gets it; a used, replaced or expired request has no image.

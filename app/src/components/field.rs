@@ -12,6 +12,11 @@ pub fn use_interactive() -> ReadSignal<bool> {
     interactive
 }
 
+/// What the customer typed in a form the server refused, when it was posted without script:
+/// the page shows it again (see `ports::form_echo`). Only the server renders with it.
+#[derive(Clone, Debug, Default)]
+pub struct FormEcho(pub std::sync::Arc<std::collections::HashMap<String, String>>);
+
 /// «Отображать подсказки» (U-PRF-8) of the signed-in person; hints show when absent.
 #[derive(Clone, Copy, Debug)]
 pub struct ShowHints(pub bool);
@@ -52,6 +57,12 @@ pub fn Field(
     children: Option<Children>,
 ) -> impl IntoView {
     let value = value.unwrap_or_else(|| RwSignal::new(String::new()));
+    if let Some(echo) = use_context::<FormEcho>()
+        && let Some(typed) = echo.0.get(name)
+        && value.get_untracked().is_empty()
+    {
+        value.set(typed.clone());
+    }
     let hint = hint.filter(|_| use_context::<ShowHints>().is_none_or(|h| h.0));
     let touched = RwSignal::new(false);
     let edited = RwSignal::new(false);

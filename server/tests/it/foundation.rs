@@ -1,8 +1,6 @@
 //! The foundation as a browser or an operator meets it: pages, health, headers, the outbox.
 
-mod common;
-
-use common::{Options, each_backend, each_backend_with};
+use crate::common::{Options, each_backend, each_backend_with};
 use server::notify::{Channel, Message};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,8 +1,6 @@
 //! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-2, U-PRF-3, U-PRF-8, U-PRF-9).
 
-mod common;
-
-use common::{each_backend, form, ivanov, last_code, me, signed_in};
+use crate::common::{each_backend, form, ivanov, last_code, me, signed_in};
 use shared::ApiError;
 use shared::identity::{SAME_PASSWORD_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE};
 

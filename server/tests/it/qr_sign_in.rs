@@ -1,8 +1,6 @@
 //! Sign-in by QR code (U-AUTH-2): the browser that shows the code, the phone that confirms it.
 
-mod common;
-
-use common::{TestApp, each_backend, form, ivanov, me, signed_in};
+use crate::common::{TestApp, each_backend, form, ivanov, me, signed_in};
 use reqwest::cookie::{CookieStore, Jar};
 use shared::ApiError;
 use shared::qr_sign_in::{

@@ -1,8 +1,6 @@
 //! Password recovery (U-AUTH-3) and e-mail confirmation on first sign-in (U-REG-7).
 
-mod common;
-
-use common::{each_backend, form, ivanov, last_code, me, signed_in};
+use crate::common::{each_backend, form, ivanov, last_code, me, signed_in};
 use server::codes::EXPIRED_MESSAGE;
 use shared::ApiError;
 use shared::identity::EMAIL_NOT_CONFIRMED_MESSAGE;

@@ -1,8 +1,6 @@
 //! Registration (U-REG-1..7) and one-time codes (U-REG-4): rules, limits, expiry, single use.
 
-mod common;
-
-use common::{TestApp, each_backend, last_code};
+use crate::common::{TestApp, each_backend, last_code};
 use server::clock::Clock;
 use server::codes::{
     EXPIRED_MESSAGE, NO_CODE_MESSAGE, Purpose, TOO_MANY_ATTEMPTS_MESSAGE, WRONG_CODE_MESSAGE,

@@ -1,8 +1,6 @@
 //! Sign-in by password and sessions (U-AUTH-1, U-AUTH-4).
 
-mod common;
-
-use common::{TestApp, each_backend, ivanov, last_code, me};
+use crate::common::{TestApp, each_backend, ivanov, last_code, me};
 use server::identity::SESSION_IDLE_SECS;
 use shared::ApiError;
 use shared::identity::{EMAIL_NOT_CONFIRMED_MESSAGE, WRONG_CREDENTIALS_MESSAGE};
@@ -380,6 +378,73 @@ async fn repeated_wrong_passwords_are_throttled() {
         assert!(err.to_string().starts_with("Слишком много попыток"));
         app.clock.advance(jiff::SignedDuration::from_mins(15));
         sign_in(&client, &app, "phone", "9000000001", "Secret-2026!").await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_script_a_refused_form_comes_back_with_what_was_typed_but_the_password() {
+    each_backend(|app| async move {
+        ivanov(&app, true).await;
+        let client = app.client();
+        let response = client
+            .post(app.at("/api/auth/sign_in"))
+            .header("accept", "text/html")
+            .header("referer", app.at("/login?by=phone"))
+            .form(&[
+                ("by", "phone"),
+                ("login", "+7 (900) 000-00-01"),
+                ("password", "Wrong-2026!"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        let cookies: Vec<_> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let echo = cookies
+            .iter()
+            .find(|c| c.starts_with("kabinet_echo="))
+            .expect("the typed fields are kept");
+        assert!(
+            echo.contains("Max-Age=60") && echo.contains("HttpOnly"),
+            "{echo}"
+        );
+        assert!(!echo.contains("Wrong"), "never the password: {echo}");
+
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        let page = client
+            .get(&location)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        let forgets = page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("kabinet_echo=;"));
+        assert!(forgets, "the echo is shown once");
+        let html = page.text().await.unwrap();
+        assert!(html.contains(r#"value="+7 (900) 000-00-01""#), "{html}");
+        assert!(html.contains(WRONG_CREDENTIALS_MESSAGE), "{html}");
+        assert!(!html.contains("Wrong-2026!"), "{html}");
+
+        // Shown once: the next visit starts empty.
+        let again = client
+            .get(app.at("/login?by=phone"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!again.contains(r#"value="+7 (900) 000-00-01""#));
     })
     .await;
 }

@@ -1,0 +1,13 @@
+//! The server's integration tests, one binary (one link, one runtime for the test servers):
+//! each module drives a running server over HTTP, on SQLite and, when `KABINET_TEST_PG_URL`
+//! is set, on PostgreSQL.
+
+mod common;
+
+mod foundation;
+mod profile;
+mod qr_sign_in;
+mod recovery;
+mod registration;
+mod senders;
+mod sign_in;
