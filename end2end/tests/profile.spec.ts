@@ -54,6 +54,23 @@ test("the phone is changed with a code sent to the new number", async ({ page, r
   await expect(page.getByText(next)).toBeVisible();
 });
 
+test("the e-mail is changed with a code sent to the new address", async ({ page, request }, testInfo) => {
+  const js = withJs(testInfo);
+  const phone = newPhone();
+  const next = `new.${Date.now()}.${Math.floor(Math.random() * 1e6)}@mail.ru`;
+  await registerCustomer(request, phone);
+  await signInByPhone(page, phone);
+  await open(page, "/profile", js);
+  await page.getByRole("link", { name: "Редактировать адрес электронной почты" }).click();
+  await page.getByLabel(/^Новый адрес электронной почты/).fill(next);
+  await page.getByRole("button", { name: "Направить код подтверждения" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Код подтверждения отправлен на ${next}` })).toBeVisible();
+  await page.getByLabel(/^Код подтверждения/).fill(await codeFor(request, next));
+  await page.getByRole("button", { name: "Сохранить" }).first().click();
+  await expect(page.getByRole("status").filter({ hasText: "Адрес электронной почты изменен и подтвержден." })).toBeVisible();
+  await expect(page.getByText(next)).toBeVisible();
+});
+
 test("«Удалить учетную запись» asks for the password and deletes the cabinet", async ({ page, request }, testInfo) => {
   const js = withJs(testInfo);
   const phone = newPhone();

@@ -33,4 +33,12 @@ test("the e-mail is confirmed with a code after the first sign-in", async ({ pag
   await page.getByRole("button", { name: "Сохранить" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Адрес электронной почты подтвержден." })).toBeVisible();
   await expect(page.getByRole("region", { name: "Подтверждение адреса электронной почты" })).toHaveCount(0);
+
+  // A confirmed e-mail signs in with the password on the «По почте» tab (U-AUTH-1).
+  await page.getByRole("button", { name: "Выход" }).click();
+  await expect(page.getByRole("heading", { name: "Вход в личный кабинет" })).toBeVisible();
+  await page.getByLabel("Email").fill(email.toUpperCase());
+  await page.getByLabel(/^Пароль/).fill("Kx9#mePlank");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Петрова Анна" })).toBeVisible();
 });
