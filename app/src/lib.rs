@@ -49,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     pages::SessionVersion::provide();
+    pages::CurrentPerson::provide();
     // Effects run only in the browser, after hydration: mark the page as interactive
     // (for styles that need it, and for the browser tests).
     Effect::new(move |_| {

@@ -34,16 +34,20 @@ async function readCode(page: Page): Promise<string> {
   const image = page.getByRole("img", { name: "QR-код для входа в личный кабинет" });
   await expect(image).toBeVisible();
   const shot = join(mkdtempSync(join(tmpdir(), "kabinet-qr-")), "code.png");
-  // Without script the page reloads itself every second: a reload may cut a screenshot short.
+  // A renewed code is a new image still loading, and without script the page reloads itself
+  // every second: read what is fully on the screen, a few times if need be.
   for (let attempt = 1; ; attempt++) {
     try {
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 3_000 })
+        .toBe(true);
       await image.screenshot({ path: shot, timeout: 2_000 });
-      break;
+      return execFileSync("zbarimg", ["--quiet", "--raw", shot]).toString().trim();
     } catch (error) {
       if (attempt >= 5) throw error;
+      await page.waitForTimeout(300);
     }
   }
-  return execFileSync("zbarimg", ["--quiet", "--raw", shot]).toString().trim();
 }
 
 test("a phone confirms the QR code and the computer enters the cabinet by itself", async ({ page, browser, request }, testInfo) => {

@@ -3,8 +3,8 @@
 //! mobile menu, with «Вход через QR-код» and the version); the menu is a `<details>`
 //! element, so it opens without script too.
 
-use crate::api::auth::{SignOut, current_person};
-use crate::pages::SessionVersion;
+use crate::api::auth::SignOut;
+use crate::pages::{CurrentPerson, SessionVersion};
 use leptos::prelude::*;
 
 /// The sections of the cabinet: address and caption.
@@ -16,7 +16,7 @@ const SECTIONS: &[(&str, &str)] = &[
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let person = Resource::new(SessionVersion::get, |_| current_person());
+    let person = CurrentPerson::get();
     view! {
         <header class="topbar">
             <a class="topbar__brand" href="/">"Личный кабинет"</a>

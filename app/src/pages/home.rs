@@ -1,6 +1,6 @@
-use super::SessionVersion;
 use super::sign_in::SignInPage;
-use crate::api::auth::{ConfirmEmail, SendEmailConfirmation, current_person};
+use super::{CurrentPerson, SessionVersion};
+use crate::api::auth::{ConfirmEmail, SendEmailConfirmation};
 use crate::components::field::{Field, FormError, action_error, rule};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +10,7 @@ use shared::identity::PersonSummary;
 /// `/`: the cabinet of the signed-in person, or the sign-in form.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let person = Resource::new(SessionVersion::get, |_| current_person());
+    let person = CurrentPerson::get();
     view! {
         <Suspense fallback=|| view! { <div class="card skeleton" aria-busy="true">"Загрузка…"</div> }>
             {move || Suspend::new(async move {

@@ -10,6 +10,28 @@ pub mod register;
 pub mod sign_in;
 
 use leptos::prelude::*;
+use shared::ApiError;
+use shared::identity::PersonSummary;
+
+/// The signed-in person (or `None`), fetched once per page load and again whenever the
+/// session changes; the top bar and the pages share it.
+#[derive(Clone, Copy)]
+pub struct CurrentPerson(pub Resource<Result<Option<PersonSummary>, ApiError>>);
+
+impl CurrentPerson {
+    pub fn provide() {
+        provide_context(CurrentPerson(Self::fetch()));
+    }
+
+    /// The shared resource (a fresh one where none is provided).
+    pub fn get() -> Resource<Result<Option<PersonSummary>, ApiError>> {
+        use_context::<CurrentPerson>().map_or_else(Self::fetch, |c| c.0)
+    }
+
+    fn fetch() -> Resource<Result<Option<PersonSummary>, ApiError>> {
+        Resource::new(SessionVersion::get, |_| crate::api::auth::current_person())
+    }
+}
 
 /// Bumped whenever the session changes (sign-in, sign-out), so that what depends on the
 /// signed-in person is fetched again without a reload.

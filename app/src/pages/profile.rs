@@ -1,7 +1,6 @@
 //! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8).
 
-use super::SessionVersion;
-use crate::api::auth::current_person;
+use super::{CurrentPerson, SessionVersion};
 use crate::api::profile::{
     ChangePassword, ConfirmContactChange, DeleteAccount, RequestContactChange, SetShowHints,
     UpdateNames,
@@ -17,7 +16,7 @@ use shared::person::check_name;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let person = Resource::new(SessionVersion::get, |_| current_person());
+    let person = CurrentPerson::get();
     view! {
         <Title text="Профиль" />
         <Suspense fallback=|| view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }>
