@@ -280,7 +280,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
     };
     match http::HeaderValue::from_str(&cookie_header(name, value, max_age, secure)) {
         Ok(v) => response.append_header(http::header::SET_COOKIE, v),
-        Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
+        Err(e) => tracing::error!(error = %e, cookie = name, "cookie is not a valid header"),
     }
 }
 

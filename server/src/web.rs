@@ -138,7 +138,6 @@ fn error_status(error: &shared::ApiError) -> StatusCode {
     }
 }
 
-/// 200 while the database answers; 503 with Retry-After when it does not.
 /// The largest form body the echo reads.
 const FORM_LIMIT: usize = 64 * 1024;
 
@@ -215,6 +214,7 @@ async fn qr_sign_in_code(State(state): State<WebState>, request: Request) -> Res
     }
 }
 
+/// 200 while the database answers; 503 with Retry-After when it does not.
 async fn readyz(State(state): State<WebState>) -> Response {
     let ping =
         tokio::time::timeout(std::time::Duration::from_secs(2), state.services.db.ping()).await;

@@ -114,20 +114,21 @@ pub const ACCOUNT_DELETED_MESSAGE: &str = "Учетная запись удал�
 pub const EMAIL_NOT_CONFIRMED_MESSAGE: &str =
     "Адрес электронной почты не подтвержден. Войдите по номеру телефона и подтвердите адрес.";
 
-/// Where to go after signing in: the `next` parameter when it is a path of this site (never
-/// another site, so that a link cannot send the customer away), else the cabinet's home.
+/// The page of this site a `next` parameter names, worth carrying to after sign-in: a local
+/// path (never another site, so that a link cannot send the customer away) other than home.
+pub fn next_page(next: Option<&str>) -> Option<&str> {
+    next.filter(|path| {
+        path.starts_with('/')
+            && *path != "/"
+            && !path.starts_with("//")
+            && path.len() <= 300
+            && !path.chars().any(|c| c == '\\' || c.is_control())
+    })
+}
+
+/// Where to go after signing in: the [`next_page`], else the cabinet's home.
 pub fn return_path(next: Option<&str>) -> &str {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && path.len() <= 300
-                && !path.chars().any(|c| c == '\\' || c.is_control()) =>
-        {
-            path
-        }
-        _ => "/",
-    }
+    next_page(next).unwrap_or("/")
 }
 
 #[cfg(test)]
@@ -147,6 +148,8 @@ mod tests {
         assert_eq!(return_path(Some("//evil.example/")), "/");
         assert_eq!(return_path(Some("/\\evil.example/")), "/");
         assert_eq!(return_path(Some("/a\nb")), "/");
+        assert_eq!(next_page(Some("/")), None);
+        assert_eq!(next_page(Some("/qr/abc")), Some("/qr/abc"));
     }
 
     #[test]

@@ -65,15 +65,12 @@ pub async fn send_sign_in_code(
         .identity
         .send_sign_in_code(login, ports::client_info())
         .await?;
-    let page = match next
-        .as_deref()
-        .map(|n| shared::identity::return_path(Some(n)))
-    {
-        Some(next) if next != "/" => format!(
+    let page = match shared::identity::next_page(next.as_deref()) {
+        Some(next) => format!(
             "/login?mode=code&next={}&",
             shared::contact::url_encode(next)
         ),
-        _ => "/login?mode=code&".to_string(),
+        None => "/login?mode=code&".to_string(),
     };
     redirect_to_code_step(&page, kind, &address);
     Ok(())

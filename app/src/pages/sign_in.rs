@@ -4,6 +4,7 @@ use crate::components::field::{Field, FormError, action_error, rule};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 use shared::identity::LoginKind;
 use shared::person::check_code;
 
@@ -19,10 +20,7 @@ pub fn SignInPage() -> impl IntoView {
     let by_qr = Memo::new(move |_| mode.read().as_str() == "qr");
     // The page to return to travels with every link of the page.
     let next = Memo::new(move |_| {
-        query
-            .read()
-            .get("next")
-            .filter(|next| shared::identity::return_path(Some(next)) != "/")
+        next_page(query)
             .map(|next| format!("&next={}", shared::contact::url_encode(&next)))
             .unwrap_or_default()
     });
@@ -227,11 +225,12 @@ fn CodeForm(kind: LoginKind, to: String) -> impl IntoView {
 #[component]
 fn NextField() -> impl IntoView {
     let query = use_query_map();
-    move || {
-        query
-            .read()
-            .get("next")
-            .filter(|next| shared::identity::return_path(Some(next)) != "/")
-            .map(|next| view! { <input type="hidden" name="next" value=next /> })
-    }
+    move || next_page(query).map(|next| view! { <input type="hidden" name="next" value=next /> })
+}
+
+/// The page to return to after signing in, from `next` in the address (see
+/// [`shared::identity::next_page`]).
+fn next_page(query: Memo<ParamsMap>) -> Option<String> {
+    let next = query.read().get("next")?;
+    shared::identity::next_page(Some(&next)).map(str::to_string)
 }
