@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -44,17 +44,23 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), "kabinet-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? "",
+    KABINET_LISTEN: `127.0.0.1:${port}`,
+    KABINET_DATA_DIR: dataDir,
+    KABINET_PUBLIC_URL: url,
+    KABINET_ENV: "development",
+    KABINET_NOW: "2026-11-20T10:00:00+03:00",
+    RUST_LOG: process.env.RUST_LOG ?? "warn",
+  };
+  // The demo provider and its customer (+7 900 000-00-01), as `make run` loads them; the
+  // showcase accounts and their binding proofs go to the tests.
+  const demo = spawnSync(binary, ["demo", "--accounts", "30", "--json"], { cwd: root, env, encoding: "utf8" });
+  if (demo.status !== 0) throw new Error(`kabinet demo failed: ${demo.stderr}`);
+  process.env.KABINET_E2E_DEMO = demo.stdout.trim();
   const server = spawn(binary, ["serve"], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      KABINET_LISTEN: `127.0.0.1:${port}`,
-      KABINET_DATA_DIR: dataDir,
-      KABINET_PUBLIC_URL: url,
-      KABINET_ENV: "development",
-      KABINET_NOW: "2026-11-20T10:00:00+03:00",
-      RUST_LOG: process.env.RUST_LOG ?? "warn",
-    },
+    env,
     stdio: ["ignore", "inherit", "inherit"],
   });
   let exited = false;

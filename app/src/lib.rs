@@ -78,6 +78,11 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("agreement") view=pages::agreement::AgreementPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("qr") view=pages::qr::QrHelpPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("qr"), ParamSegment("token")) view=pages::qr::QrConfirmPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), StaticSegment("add")) view=pages::accounts::AddAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("rename")) view=pages::accounts::RenameAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("remove")) view=pages::accounts::RemoveAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view=pages::details::DetailsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view=pages::billing::BillingPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />

@@ -19,6 +19,7 @@ pub struct AppState {
     pub portal: Arc<dyn PortalPort>,
     pub identity: Arc<dyn IdentityPort>,
     pub qr_sign_in: Arc<dyn QrSignInPort>,
+    pub accounts: Arc<dyn AccountsPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
 }
@@ -198,6 +199,93 @@ pub trait QrSignInPort: Send + Sync {
     ) -> Result<shared::qr_sign_in::QrRequest, ApiError>;
     /// The phone's answer: [Подтвердить вход] or [Отклонить].
     async fn answer(&self, session: &str, token: &str, confirm: bool) -> Result<(), ApiError>;
+}
+
+/// [+ Добавить лицевой счет] (U-ACC-1) as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct LinkRequest {
+    pub branch: String,
+    pub number: String,
+    pub proof: String,
+    pub e_receipt: bool,
+}
+
+/// [Редактировать] of «Реквизиты лицевого счета» (U-DET-2): the values the customer wants
+/// by field name of `shared::billing::DETAIL_FIELDS`, as typed, and a comment.
+#[derive(Clone, Debug, Default)]
+pub struct DetailsChange {
+    pub fields: Vec<(String, String)>,
+    pub comment: String,
+}
+
+/// The customer's personal accounts and their billing data (U-ACC, U-DET, U-PAY).
+/// Every call is for the session's person and only for accounts linked to them.
+#[async_trait]
+pub trait AccountsPort: Send + Sync {
+    /// The branches of the [+ Добавить лицевой счет] drop-down.
+    async fn branches(&self) -> Result<Vec<shared::billing::BranchOption>, ApiError>;
+    async fn list(&self, session: &str) -> Result<Vec<shared::billing::AccountCard>, ApiError>;
+    async fn overview(
+        &self,
+        session: &str,
+        account: i64,
+    ) -> Result<shared::billing::AccountOverview, ApiError>;
+    /// Links an account after checking its proof; the attempts are limited. Returns its id.
+    async fn link(
+        &self,
+        session: &str,
+        request: LinkRequest,
+        client: ClientInfo,
+    ) -> Result<i64, ApiError>;
+    /// [Удалить] (U-ACC-2).
+    async fn unlink(&self, session: &str, account: i64) -> Result<(), ApiError>;
+    /// [Редактировать] on the main page: the customer's name for the account.
+    async fn rename(&self, session: &str, account: i64, name: &str) -> Result<(), ApiError>;
+    /// [Подписаться на электронную квитанцию] (U-ACC-4).
+    async fn subscribe_e_receipt(&self, session: &str, account: i64) -> Result<(), ApiError>;
+    async fn details(
+        &self,
+        session: &str,
+        account: i64,
+    ) -> Result<shared::billing::AccountDetails, ApiError>;
+    async fn tariffs(
+        &self,
+        session: &str,
+        account: i64,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<shared::billing::TariffHistory, ApiError>;
+    async fn history(
+        &self,
+        session: &str,
+        account: i64,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<shared::billing::BillingHistory, ApiError>;
+    async fn statistics(
+        &self,
+        session: &str,
+        account: i64,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<shared::billing::Statistics, ApiError>;
+    /// Sends an application to change the account's data (a case); returns its number.
+    async fn request_details_change(
+        &self,
+        session: &str,
+        account: i64,
+        change: DetailsChange,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+    /// [Уведомить о неисправности] (U-DET-3): a case about a meter; returns its number.
+    async fn report_meter_fault(
+        &self,
+        session: &str,
+        account: i64,
+        meter: i64,
+        description: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
 }
 
 /// The name of the session cookie.

@@ -11,7 +11,25 @@ pub trait Clock: Send + Sync {
     fn unix(&self) -> i64 {
         self.now().as_second()
     }
+
+    /// Today's date where the provider works (Moscow time, UTC+3 all year): the reading
+    /// window and the billing months follow it.
+    fn today(&self) -> shared::billing::Day {
+        let local = self.now().as_second() + PROVIDER_UTC_OFFSET_SECS;
+        let date = jiff::Timestamp::from_second(local)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        shared::billing::Day {
+            year: i32::from(date.year()),
+            month: u32::try_from(date.month()).unwrap_or(1),
+            day: u32::try_from(date.day()).unwrap_or(1),
+        }
+    }
 }
+
+/// The provider's offset from UTC (Moscow has kept UTC+3 since 2014).
+pub const PROVIDER_UTC_OFFSET_SECS: i64 = 3 * 3600;
 
 /// The system's clock.
 pub struct SystemClock;
@@ -78,6 +96,14 @@ mod tests {
         let clock = StartedClock::new(start);
         let now = clock.now();
         assert!(now >= start && now.as_second() - start.as_second() < 5);
+    }
+
+    #[test]
+    fn today_is_the_providers_date() {
+        // 22:30 UTC is already the next day in Moscow.
+        let clock = ManualClock::new("2026-11-30T22:30:00Z".parse().unwrap());
+        let today = clock.today();
+        assert_eq!((today.year, today.month, today.day), (2026, 12, 1));
     }
 
     #[test]

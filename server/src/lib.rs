@@ -1,6 +1,7 @@
 //! Kabinet's server: configuration, database, the services behind the ports the pages call,
 //! and the HTTP side.
 
+pub mod billing;
 pub mod clock;
 pub mod codes;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod password;
 pub mod portal;
 pub mod qr_sign_in;
 pub mod rate_limit;
+pub mod receipt_pdf;
 pub mod senders;
 pub mod web;
 
@@ -31,6 +33,7 @@ pub struct Services {
     pub notifier: Arc<dyn notify::Notifier>,
     pub identity: Arc<identity::IdentityService>,
     pub qr_sign_in: Arc<qr_sign_in::QrSignInService>,
+    pub accounts: Arc<billing::service::AccountsService>,
     pub codes: codes::Codes,
     /// The ports as the pages' server functions see them.
     pub app_state: AppState,
@@ -75,6 +78,12 @@ impl Services {
             limits.clone(),
             identity.clone(),
         ));
+        let accounts = Arc::new(billing::service::AccountsService::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            limits.clone(),
+        ));
         let portal = Arc::new(portal::PortalService {
             db: db.clone(),
             provider_name: config.provider_name.clone(),
@@ -84,6 +93,7 @@ impl Services {
             portal,
             identity: identity.clone(),
             qr_sign_in: qr_sign_in.clone(),
+            accounts: accounts.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {
@@ -94,6 +104,7 @@ impl Services {
             outbox,
             identity,
             qr_sign_in,
+            accounts,
             codes,
             app_state,
         })

@@ -18,6 +18,27 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Import the provider's billing data from a CSV or JSON file (see docs/import.md).
+    /// The file is imported whole or not at all; importing it again changes nothing.
+    Import {
+        /// branches, suppliers, services, tariffs, accounts, meters, readings, charges, payments
+        kind: String,
+        file: std::path::PathBuf,
+    },
+    /// Generate a demo provider: 3 branches, suppliers, tariffs, meters and 36 months of
+    /// charges and payments (and, in development, the demo customer).
+    Demo {
+        #[arg(long, default_value_t = 300)]
+        accounts: usize,
+        #[arg(long, default_value_t = 36)]
+        months: i32,
+        /// Skip the generation when the database already has accounts.
+        #[arg(long)]
+        if_empty: bool,
+        /// Print the showcase accounts as JSON (for scripts and the browser tests).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn init_logging(config: &Config) {
@@ -44,6 +65,30 @@ async fn main() -> anyhow::Result<()> {
                 schema_version = db.schema_version().await?,
                 "database is up to date"
             );
+        }
+        Command::Import { kind, file } => {
+            let db = server::db::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            let code = server::billing::import::run(&db, &kind, &file).await?;
+            std::process::exit(code);
+        }
+        Command::Demo {
+            accounts,
+            months,
+            if_empty,
+            json,
+        } => {
+            let clock = server::clock_for(&config);
+            let development = config.is_development();
+            let services = server::Services::start(config, clock).await?;
+            let options = server::billing::import::DemoRun {
+                accounts,
+                months,
+                if_empty,
+                development,
+                json,
+            };
+            server::billing::import::demo(&services, &options).await?;
         }
         Command::Serve => {
             let clock = server::clock_for(&config);

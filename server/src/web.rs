@@ -6,7 +6,7 @@ use crate::notify::OutboxEntry;
 use app::ports::{CspNonce, PeerIp};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRef, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRef, Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Json, Response};
@@ -63,7 +63,9 @@ pub fn router(services: Services) -> Router {
             get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
         )
         .route("/readyz", get(readyz))
-        .route("/login/qr.svg", get(qr_sign_in_code));
+        .route("/login/qr.svg", get(qr_sign_in_code))
+        .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
+        .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf));
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
@@ -211,6 +213,93 @@ async fn qr_sign_in_code(State(state): State<WebState>, request: Request) -> Res
         )
             .into_response(),
         Err(e) => (error_status(&e), e.to_string()).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: Option<String>,
+}
+
+/// [Скачать квитанцию] (U-PAY-11): the receipt of a month of a linked account, as a PDF.
+async fn receipt_pdf(
+    State(state): State<WebState>,
+    Path(account): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(session) = app::ports::cookie_in(&headers, app::ports::SESSION_COOKIE) else {
+        return sign_in_first(account);
+    };
+    let file = state
+        .services
+        .accounts
+        .receipt_pdf(
+            &session,
+            account,
+            query.period.as_deref().unwrap_or_default(),
+        )
+        .await;
+    pdf_response(file, account)
+}
+
+/// [Скачать] of «История тарифов» (U-DET-4): the document approving a month's tariffs.
+async fn tariff_pdf(
+    State(state): State<WebState>,
+    Path(account): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(session) = app::ports::cookie_in(&headers, app::ports::SESSION_COOKIE) else {
+        return sign_in_first(account);
+    };
+    let file = state
+        .services
+        .accounts
+        .tariff_pdf(
+            &session,
+            account,
+            query.period.as_deref().unwrap_or_default(),
+        )
+        .await;
+    pdf_response(file, account)
+}
+
+/// A download asked for without a session: the sign-in page, then the account's history.
+fn sign_in_first(account: i64) -> Response {
+    axum::response::Redirect::to(&format!("/login?next=/accounts/{account}/billing"))
+        .into_response()
+}
+
+fn pdf_response(
+    file: Result<crate::billing::receipt::PdfFile, shared::ApiError>,
+    account: i64,
+) -> Response {
+    match file {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", file.name),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        Err(shared::ApiError::Unauthorized) => sign_in_first(account),
+        Err(e) => (
+            error_status(&e),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            match e {
+                shared::ApiError::NotFound => {
+                    "Документ не найден: за этот месяц нет начислений или он вне доступного периода.".to_string()
+                }
+                other => other.to_string(),
+            },
+        )
+            .into_response(),
     }
 }
 

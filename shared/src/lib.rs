@@ -4,6 +4,7 @@
 //! called both by the form as the customer types and by the server before it writes.
 
 pub mod balance;
+pub mod billing;
 pub mod contact;
 pub mod error;
 pub mod identity;

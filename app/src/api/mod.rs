@@ -1,5 +1,6 @@
 //! Server functions, one module per domain. Each has a fixed endpoint under `/api/`.
 
+pub mod accounts;
 pub mod auth;
 pub mod portal;
 pub mod profile;

@@ -1,5 +1,6 @@
 //! Components shared by the pages.
 
+pub mod chart;
 pub mod field;
 pub mod footer;
 pub mod top_bar;

@@ -50,6 +50,7 @@ fn Cabinet(person: PersonSummary) -> impl IntoView {
                 <h1 class="cabinet-header__name">{person.full_name()}</h1>
             </div>
         </header>
+        <super::accounts::AccountsPanel />
     }
 }
 

@@ -1,6 +1,9 @@
 //! One module per page.
 
+pub mod accounts;
 pub mod agreement;
+pub mod billing;
+pub mod details;
 pub mod home;
 pub mod not_found;
 pub mod profile;

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod billing;
 mod foundation;
 mod profile;
 mod qr_sign_in;

@@ -1,0 +1,581 @@
+//! Storing billing records: one transaction per batch, rows matched by the provider's keys
+//! and updated in place, so that storing the same batch again changes nothing. References
+//! (branch, account, service, supplier, meter) are resolved inside the transaction; a row
+//! naming something unknown is reported by its line and nothing of the batch is kept.
+//! The import command and the demo generator both write through here.
+
+use super::records::*;
+use crate::db::Db;
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+
+/// Why a batch was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{} строк(и) не импортированы", .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// A value bound to a placeholder.
+enum Value {
+    Int(i64),
+    Text(String),
+    Null,
+}
+
+/// Rows in a statement: few enough for both backends' placeholder limits.
+const MAX_PLACEHOLDERS: usize = 30_000;
+const MAX_ROWS: usize = 1_000;
+
+/// `INSERT … VALUES (…), (…) ON CONFLICT (keys) DO UPDATE SET others = excluded.others`,
+/// in chunks.
+async fn upsert(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    keys: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), sqlx::Error> {
+    let per_statement = (MAX_PLACEHOLDERS / columns.len()).clamp(1, MAX_ROWS);
+    let updates: Vec<String> = columns
+        .iter()
+        .filter(|c| !keys.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let on_conflict = if updates.is_empty() {
+        format!("ON CONFLICT ({}) DO NOTHING", keys.join(", "))
+    } else {
+        format!(
+            "ON CONFLICT ({}) DO UPDATE SET {}",
+            keys.join(", "),
+            updates.join(", ")
+        )
+    };
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        sql.push(' ');
+        sql.push_str(&on_conflict);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in chunk.into_iter().flatten() {
+            query = match value {
+                Value::Int(v) => query.bind(v),
+                Value::Text(v) => query.bind(v),
+                Value::Null => query.bind(Option::<String>::None),
+            };
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn flag(b: bool) -> Value {
+    Value::Int(i64::from(b))
+}
+
+/// Code → id of a small reference table.
+async fn codes(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT code, id FROM {table}")))
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Looks references up and collects the rows that name something unknown.
+struct Resolver {
+    branches: HashMap<String, i64>,
+    services: HashMap<String, i64>,
+    suppliers: HashMap<String, i64>,
+    /// (branch id, number) → account id
+    accounts: HashMap<(i64, String), i64>,
+    /// (account id, service id, serial) → meter id
+    meters: HashMap<(i64, i64, String), i64>,
+    errors: Vec<RowError>,
+}
+
+impl Resolver {
+    async fn new(tx: &mut Transaction<'static, Any>) -> Result<Resolver, sqlx::Error> {
+        Ok(Resolver {
+            branches: codes(tx, "branches").await?,
+            services: codes(tx, "services").await?,
+            suppliers: codes(tx, "suppliers").await?,
+            accounts: HashMap::new(),
+            meters: HashMap::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn fail(&mut self, line: usize, message: String) -> Option<i64> {
+        self.errors.push(RowError { line, message });
+        None
+    }
+
+    fn branch(&mut self, line: usize, code: &str) -> Option<i64> {
+        match self.branches.get(code) {
+            Some(id) => Some(*id),
+            None => self.fail(line, format!("branch: филиал с кодом «{code}» не найден")),
+        }
+    }
+
+    fn service(&mut self, line: usize, code: &str) -> Option<i64> {
+        match self.services.get(code) {
+            Some(id) => Some(*id),
+            None => self.fail(line, format!("service: услуга с кодом «{code}» не найдена")),
+        }
+    }
+
+    fn supplier(&mut self, line: usize, code: &str) -> Option<i64> {
+        match self.suppliers.get(code) {
+            Some(id) => Some(*id),
+            None => self.fail(
+                line,
+                format!("supplier: поставщик с кодом «{code}» не найден"),
+            ),
+        }
+    }
+
+    /// Loads the accounts the rows name (by number, in chunks).
+    async fn load_accounts<'r>(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        numbers: impl Iterator<Item = &'r str>,
+    ) -> Result<(), sqlx::Error> {
+        let mut wanted: Vec<&str> = numbers.collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for chunk in wanted.chunks(MAX_ROWS) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, branch_id, number FROM accounts WHERE number IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (i64, i64, String)>(sqlx::AssertSqlSafe(sql));
+            for number in chunk {
+                query = query.bind(*number);
+            }
+            for (id, branch, number) in query.fetch_all(&mut **tx).await? {
+                self.accounts.insert((branch, number), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn account(&mut self, line: usize, branch: &str, number: &str) -> Option<i64> {
+        let branch_id = self.branch(line, branch)?;
+        match self.accounts.get(&(branch_id, number.to_string())) {
+            Some(id) => Some(*id),
+            None => self.fail(
+                line,
+                format!("account: лицевой счет «{number}» филиала «{branch}» не найден"),
+            ),
+        }
+    }
+
+    /// Loads the meters of the accounts already loaded.
+    async fn load_meters(&mut self, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+        let ids: Vec<i64> = self.accounts.values().copied().collect();
+        for chunk in ids.chunks(MAX_ROWS) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, account_id, service_id, serial FROM meters WHERE account_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for (id, account, service, serial) in query.fetch_all(&mut **tx).await? {
+                self.meters.insert((account, service, serial), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn meter(
+        &mut self,
+        line: usize,
+        branch: &str,
+        account: &str,
+        service: &str,
+        serial: &str,
+    ) -> Option<i64> {
+        let account_id = self.account(line, branch, account)?;
+        let service_id = self.service(line, service)?;
+        match self
+            .meters
+            .get(&(account_id, service_id, serial.to_string()))
+        {
+            Some(id) => Some(*id),
+            None => self.fail(
+                line,
+                format!("serial: прибор учета «{serial}» лицевого счета «{account}» не найден"),
+            ),
+        }
+    }
+}
+
+/// Stores a batch whole, or nothing of it. Returns the number of rows stored.
+pub async fn store(db: &Db, batch: &Batch) -> Result<usize, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let stored = store_in(&mut tx, batch).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Stores a batch within a transaction the caller commits.
+pub async fn store_in(
+    tx: &mut Transaction<'static, Any>,
+    batch: &Batch,
+) -> Result<usize, StoreError> {
+    let mut r = Resolver::new(tx).await?;
+    let n = batch.len();
+    match batch {
+        Batch::Branches(rows) => {
+            let values = rows
+                .iter()
+                .map(|Row { record: b, .. }| {
+                    vec![
+                        text(&b.code),
+                        text(&b.name),
+                        text(&b.address),
+                        text(&b.phone),
+                        text(&b.payee_name),
+                        text(b.inn.as_str()),
+                        text(&b.kpp),
+                        text(&b.bank_name),
+                        text(b.bic.as_str()),
+                        text(b.settlement_account.as_str()),
+                        text(b.correspondent_account.as_str()),
+                        Value::Int(i64::from(b.reading_from_day)),
+                        Value::Int(i64::from(b.reading_to_day)),
+                    ]
+                })
+                .collect();
+            upsert(
+                tx,
+                "branches",
+                &[
+                    "code",
+                    "name",
+                    "address",
+                    "phone",
+                    "payee_name",
+                    "inn",
+                    "kpp",
+                    "bank_name",
+                    "bic",
+                    "settlement_account",
+                    "correspondent_account",
+                    "reading_from_day",
+                    "reading_to_day",
+                ],
+                &["code"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Suppliers(rows) => {
+            let values = rows
+                .iter()
+                .map(|Row { record: s, .. }| {
+                    vec![
+                        text(&s.code),
+                        text(&s.name),
+                        text(s.inn.as_ref().map_or("", |i| i.as_str())),
+                    ]
+                })
+                .collect();
+            upsert(tx, "suppliers", &["code", "name", "inn"], &["code"], values).await?;
+        }
+        Batch::Services(rows) => {
+            let values = rows
+                .iter()
+                .map(|Row { record: s, .. }| {
+                    vec![text(&s.code), text(&s.name), text(&s.unit), flag(s.metered)]
+                })
+                .collect();
+            upsert(
+                tx,
+                "services",
+                &["code", "name", "unit", "metered"],
+                &["code"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Tariffs(rows) => {
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: t } in rows {
+                let (Some(branch), Some(service)) =
+                    (r.branch(*line, &t.branch), r.service(*line, &t.service))
+                else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(branch),
+                    Value::Int(service),
+                    text(t.zone.code()),
+                    Value::Int(t.valid_from.0),
+                    Value::Int(t.price.0),
+                    text(&t.act),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "tariffs",
+                &[
+                    "branch_id",
+                    "service_id",
+                    "zone",
+                    "valid_from",
+                    "price",
+                    "act",
+                ],
+                &["branch_id", "service_id", "zone", "valid_from"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Accounts(rows) => {
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: a } in rows {
+                let Some(branch) = r.branch(*line, &a.branch) else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(branch),
+                    text(&a.number),
+                    text(&a.address),
+                    text(&a.owner_name),
+                    Value::Int(a.total_area),
+                    Value::Int(a.living_area),
+                    Value::Int(a.owners),
+                    Value::Int(a.residents),
+                    Value::Int(a.rooms),
+                    text(a.stove.code()),
+                    flag(a.electric_heating),
+                    flag(a.e_receipt_allowed),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "accounts",
+                &[
+                    "branch_id",
+                    "number",
+                    "address",
+                    "owner_name",
+                    "total_area",
+                    "living_area",
+                    "owners",
+                    "residents",
+                    "rooms",
+                    "stove",
+                    "electric_heating",
+                    "e_receipt_allowed",
+                ],
+                &["branch_id", "number"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Meters(rows) => {
+            r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
+                .await?;
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: m } in rows {
+                let (Some(account), Some(service)) = (
+                    r.account(*line, &m.branch, &m.account),
+                    r.service(*line, &m.service),
+                ) else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(account),
+                    Value::Int(service),
+                    text(&m.serial),
+                    Value::Int(i64::from(m.zones)),
+                    Value::Int(i64::from(m.digits)),
+                    Value::Int(i64::from(m.fraction_digits)),
+                    text(&m.installed_on.iso()),
+                    text(&m.verified_until.iso()),
+                    text(&m.place),
+                    m.removed_on.map_or(Value::Null, |d| Value::Text(d.iso())),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "meters",
+                &[
+                    "account_id",
+                    "service_id",
+                    "serial",
+                    "zones",
+                    "digits",
+                    "fraction_digits",
+                    "installed_on",
+                    "verified_until",
+                    "place",
+                    "removed_on",
+                ],
+                &["account_id", "service_id", "serial"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Readings(rows) => {
+            r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
+                .await?;
+            r.load_meters(tx).await?;
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: x } in rows {
+                let Some(meter) = r.meter(*line, &x.branch, &x.account, &x.service, &x.serial)
+                else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(meter),
+                    text(x.zone.code()),
+                    Value::Int(x.period.0),
+                    Value::Int(x.value),
+                    text("billing"),
+                    flag(true),
+                    text(&x.taken_on.iso()),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "readings",
+                &[
+                    "meter_id", "zone", "period", "value", "source", "accepted", "taken_on",
+                ],
+                &["meter_id", "zone", "period", "source"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Charges(rows) => {
+            r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
+                .await?;
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: c } in rows {
+                let (Some(account), Some(service), Some(supplier)) = (
+                    r.account(*line, &c.branch, &c.account),
+                    r.service(*line, &c.service),
+                    r.supplier(*line, &c.supplier),
+                ) else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(account),
+                    Value::Int(c.period.0),
+                    Value::Int(service),
+                    Value::Int(supplier),
+                    text(c.zone.code()),
+                    Value::Int(c.quantity),
+                    Value::Int(c.price.0),
+                    Value::Int(c.amount.0),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "charges",
+                &[
+                    "account_id",
+                    "period",
+                    "service_id",
+                    "supplier_id",
+                    "zone",
+                    "quantity",
+                    "price",
+                    "amount",
+                ],
+                &["account_id", "period", "service_id", "supplier_id", "zone"],
+                values,
+            )
+            .await?;
+        }
+        Batch::Payments(rows) => {
+            r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
+                .await?;
+            let mut values = Vec::with_capacity(rows.len());
+            for Row { line, record: p } in rows {
+                let (Some(account), Some(supplier)) = (
+                    r.account(*line, &p.branch, &p.account),
+                    r.supplier(*line, &p.supplier),
+                ) else {
+                    continue;
+                };
+                values.push(vec![
+                    Value::Int(account),
+                    Value::Int(supplier),
+                    text(&p.paid_on.iso()),
+                    Value::Int(p.period.0),
+                    Value::Int(p.amount.0),
+                    text(&p.channel),
+                    text(&p.reference),
+                ]);
+            }
+            finish(&mut r)?;
+            upsert(
+                tx,
+                "payments",
+                &[
+                    "account_id",
+                    "supplier_id",
+                    "paid_on",
+                    "period",
+                    "amount",
+                    "channel",
+                    "reference",
+                ],
+                &["reference", "supplier_id"],
+                values,
+            )
+            .await?;
+        }
+    }
+    Ok(n)
+}
+
+/// Refuses the batch when any row named something unknown.
+fn finish(r: &mut Resolver) -> Result<(), StoreError> {
+    if r.errors.is_empty() {
+        Ok(())
+    } else {
+        let mut errors = std::mem::take(&mut r.errors);
+        errors.sort_by_key(|e| e.line);
+        Err(StoreError::Rows(errors))
+    }
+}
