@@ -228,19 +228,7 @@ async fn receipt_pdf(
     Query(query): Query<PeriodQuery>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let Some(session) = app::ports::cookie_in(&headers, app::ports::SESSION_COOKIE) else {
-        return sign_in_first(account);
-    };
-    let file = state
-        .services
-        .accounts
-        .receipt_pdf(
-            &session,
-            account,
-            query.period.as_deref().unwrap_or_default(),
-        )
-        .await;
-    pdf_response(file, account)
+    account_pdf(&state, account, &query, &headers, Document::Receipt).await
 }
 
 /// [Скачать] of «История тарифов» (U-DET-4): the document approving a month's tariffs.
@@ -250,18 +238,31 @@ async fn tariff_pdf(
     Query(query): Query<PeriodQuery>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let Some(session) = app::ports::cookie_in(&headers, app::ports::SESSION_COOKIE) else {
+    account_pdf(&state, account, &query, &headers, Document::Tariffs).await
+}
+
+enum Document {
+    Receipt,
+    Tariffs,
+}
+
+/// A document of a month of an account bound to the request's session.
+async fn account_pdf(
+    state: &WebState,
+    account: i64,
+    query: &PeriodQuery,
+    headers: &axum::http::HeaderMap,
+    document: Document,
+) -> Response {
+    let Some(session) = app::ports::cookie_in(headers, app::ports::SESSION_COOKIE) else {
         return sign_in_first(account);
     };
-    let file = state
-        .services
-        .accounts
-        .tariff_pdf(
-            &session,
-            account,
-            query.period.as_deref().unwrap_or_default(),
-        )
-        .await;
+    let accounts = &state.services.accounts;
+    let period = query.period.as_deref().unwrap_or_default();
+    let file = match document {
+        Document::Receipt => accounts.receipt_pdf(&session, account, period).await,
+        Document::Tariffs => accounts.tariff_pdf(&session, account, period).await,
+    };
     pdf_response(file, account)
 }
 

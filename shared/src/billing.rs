@@ -42,7 +42,31 @@ const MONTHS_NOMINATIVE: [&str; 12] = [
     "декабрь",
 ];
 
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
 impl Period {
+    /// «октября 2026», as in «с октября 2026».
+    pub fn caption_genitive(self) -> String {
+        format!(
+            "{} {}",
+            MONTHS_GENITIVE[(self.month() - 1) as usize],
+            self.year()
+        )
+    }
+
     pub fn new(year: i32, month: u32) -> Option<Period> {
         ((1..=12).contains(&month) && (1900..=9999).contains(&year))
             .then(|| Period(i64::from(year) * 100 + i64::from(month)))
@@ -163,7 +187,7 @@ impl PeriodRange {
 pub fn period_limited_message(allowed: PeriodRange) -> String {
     format!(
         "Историю можно посмотреть не более чем за 3 года: с {} по {}.",
-        allowed.from.caption(),
+        allowed.from.caption_genitive(),
         allowed.to.caption()
     )
 }
@@ -695,6 +719,7 @@ mod tests {
         assert_eq!(oct.add_months(-36), Period(202310));
         assert_eq!(Period(202310).months_until(oct), 36);
         assert_eq!(oct.caption(), "октябрь 2026");
+        assert_eq!(oct.caption_genitive(), "октября 2026");
         assert_eq!(oct.param(), "2026-10");
         assert_eq!(Period::parse("2026-10"), Some(oct));
         assert_eq!(Period::parse("10.2026"), Some(oct));

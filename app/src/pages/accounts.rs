@@ -173,6 +173,7 @@ fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView
         }
     };
     let switcher = list.clone();
+    let folded_open = folded.iter().any(|a| Some(a.id) == selected);
     let navigate = leptos_router::hooks::use_navigate();
     view! {
         {move || done().and_then(|d| {
@@ -217,7 +218,7 @@ fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView
                 {shown.into_iter().map(item).collect_view()}
             </ul>
             {(!folded.is_empty()).then(|| view! {
-                <details class="account-list__more">
+                <details class="account-list__more" open=folded_open>
                     <summary class="button button--ghost">"Все счета +"</summary>
                     <ul class="account-list">{folded.into_iter().map(item).collect_view()}</ul>
                 </details>

@@ -56,7 +56,7 @@ pub fn PeriodFilter(
                 <p class="notice notice--warning" role="status">{billing::period_limited_message(allowed)}</p>
             })}
             <p class="period-filter__hint">
-                {format!("Доступны месяцы с {} по {}.", allowed.from.caption(), allowed.to.caption())}
+                {format!("Доступны месяцы с {} по {}.", allowed.from.caption_genitive(), allowed.to.caption())}
             </p>
         </form>
     }

@@ -338,7 +338,7 @@ fn TariffTable(account: i64, t: TariffHistory) -> impl IntoView {
                                         <td>
                                             <span class="tariff-act">{x.act.clone()}</span>
                                             " "
-                                            <a href=href download="" aria-label=format!("Скачать документ об утверждении тарифов с {}", x.valid_from.caption())>"Скачать"</a>
+                                            <a href=href download="" aria-label=format!("Скачать документ об утверждении тарифов с {}", x.valid_from.caption_genitive())>"Скачать"</a>
                                         </td>
                                     </tr>
                                 }

@@ -269,7 +269,10 @@ impl AccountsService {
         acts.sort();
         acts.dedup();
         let document = TariffDocument {
-            title: format!("Тарифы на коммунальные услуги с {}", period.caption()),
+            title: format!(
+                "Тарифы на коммунальные услуги с {}",
+                period.caption_genitive()
+            ),
             act: acts.join("; "),
             provider: format!("{} — {}", branch.payee_name, row.branch),
             period_caption: period.caption(),

@@ -112,6 +112,14 @@ impl AccountsService {
         self.clock.today().period()
     }
 
+    /// The allowed months (U-PAY-2), the months chosen within them, and whether the choice
+    /// had to be cut to fit.
+    fn months(&self, from: Option<&str>, to: Option<&str>) -> (PeriodRange, PeriodRange, bool) {
+        let current = self.current();
+        let (range, limited) = PeriodRange::chosen(from, to, current);
+        (PeriodRange::allowed(current), range, limited)
+    }
+
     /// The account if it is linked to the session's person; `NotFound` otherwise (whether it
     /// exists or not is not told).
     pub(crate) async fn linked(
@@ -476,9 +484,7 @@ impl AccountsPort for AccountsService {
         to: Option<String>,
     ) -> Result<TariffHistory, ApiError> {
         let (_, row) = self.linked(session, account).await?;
-        let current = self.current();
-        let allowed = PeriodRange::allowed(current);
-        let (range, limited) = PeriodRange::chosen(from.as_deref(), to.as_deref(), current);
+        let (allowed, range, limited) = self.months(from.as_deref(), to.as_deref());
         let rows: Vec<(String, String, String, i64, i64, String)> = sqlx::query_as(
             "SELECT s.name, s.unit, t.zone, t.valid_from, t.price, t.act FROM tariffs t \
              JOIN services s ON s.id = t.service_id \
@@ -532,9 +538,7 @@ impl AccountsPort for AccountsService {
         to: Option<String>,
     ) -> Result<BillingHistory, ApiError> {
         self.linked(session, account).await?;
-        let current = self.current();
-        let allowed = PeriodRange::allowed(current);
-        let (range, limited) = PeriodRange::chosen(from.as_deref(), to.as_deref(), current);
+        let (allowed, range, limited) = self.months(from.as_deref(), to.as_deref());
         let charges: Vec<(i64, String, String, String, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT c.period, s.name, s.unit, p.name, c.zone, c.quantity, c.price, c.amount \
              FROM charges c JOIN services s ON s.id = c.service_id \
@@ -600,9 +604,7 @@ impl AccountsPort for AccountsService {
         to: Option<String>,
     ) -> Result<Statistics, ApiError> {
         self.linked(session, account).await?;
-        let current = self.current();
-        let allowed = PeriodRange::allowed(current);
-        let (range, limited) = PeriodRange::chosen(from.as_deref(), to.as_deref(), current);
+        let (allowed, range, limited) = self.months(from.as_deref(), to.as_deref());
         let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(concat!(
             "SELECT c.period, s.name, s.unit, c.zone, ",
             total!("c.quantity"),

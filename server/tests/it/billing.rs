@@ -2,34 +2,13 @@
 //! demo provider, binding with a proof, balances, history limits, receipts with a ГОСТ QR
 //! code read by an outside decoder, and the import command.
 
-use crate::common::{TestApp, each_backend, form, ivanov, signed_in};
-use serde::de::DeserializeOwned;
+use crate::common::{TestApp, call, each_backend, form, ivanov, signed_in};
 use server::billing::demo::{DemoOptions, Showcase, generate};
 use server::billing::import::{ImportOutcome, import_file};
 use server::billing::records::Kind;
 use shared::ApiError;
 use shared::billing::*;
 use std::path::{Path, PathBuf};
-
-/// Posts a form to a server function and reads its JSON answer.
-async fn call<T: DeserializeOwned>(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> Result<T, ApiError> {
-    let response = client
-        .post(app.at(path))
-        .form(fields)
-        .send()
-        .await
-        .expect("request");
-    if response.status().is_success() {
-        Ok(response.json().await.expect("the answer"))
-    } else {
-        Err(response.json().await.expect("an ApiError"))
-    }
-}
 
 /// A small demo provider (9 accounts, 36 months) as of the test clock.
 async fn demo(app: &TestApp) -> Vec<Showcase> {

@@ -319,6 +319,18 @@ pub async fn form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> Result<(), shared::ApiError> {
+    call::<serde::de::IgnoredAny>(client, app, path, fields)
+        .await
+        .map(|_| ())
+}
+
+/// Posts a form to a server function and reads its JSON answer, or its error.
+pub async fn call<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Result<T, shared::ApiError> {
     let response = client
         .post(app.at(path))
         .form(fields)
@@ -326,7 +338,7 @@ pub async fn form(
         .await
         .expect("request");
     if response.status().is_success() {
-        Ok(())
+        Ok(response.json().await.expect("the answer"))
     } else {
         Err(response.json().await.expect("an ApiError"))
     }
