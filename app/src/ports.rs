@@ -143,6 +143,8 @@ pub trait IdentityPort: Send + Sync {
     /// «Удалить учетную запись» (U-PRF-9): with the current password, the person and every
     /// session of theirs are deleted.
     async fn delete_account(&self, session: &str, current_password: &str) -> Result<(), ApiError>;
+    /// Whether `password` is the session person's current password (a field error if not).
+    async fn verify_password(&self, session: &str, password: &str) -> Result<(), ApiError>;
     /// «Отображать подсказки» (U-PRF-8).
     async fn set_show_hints(&self, session: &str, show: bool) -> Result<(), ApiError>;
 
@@ -277,6 +279,14 @@ pub trait AccountsPort: Send + Sync {
         change: DetailsChange,
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
+    /// U-PRF-9: before the cabinet is deleted, how each bound account's receipts are to be
+    /// delivered from then on (`true`: electronic, to the confirmed e-mail; `false`: paper, to
+    /// the account's address), left to the provider as cases. Accounts not named get paper.
+    async fn leave_receipt_instructions(
+        &self,
+        session: &str,
+        electronic: &[(i64, bool)],
+    ) -> Result<(), ApiError>;
     /// [Уведомить о неисправности] (U-DET-3): a case about a meter; returns its number.
     async fn report_meter_fault(
         &self,

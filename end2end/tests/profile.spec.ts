@@ -76,8 +76,20 @@ test("«Удалить учетную запись» asks for the password and d
   const phone = newPhone();
   await registerCustomer(request, phone);
   await signInByPhone(page, phone);
+  // A bound account: the deletion asks how its receipts are to come from now on (U-PRF-9).
+  const account = JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]").find((a: { bound: boolean }) => !a.bound);
+  const branches = await (await page.request.post("/api/accounts/branches")).json();
+  const branch = branches.find((b: { name: string }) => b.name === account.branch);
+  const linked = await page.request.post("/api/accounts/link", {
+    form: { branch: String(branch.id), number: account.number, proof: account.proof },
+  });
+  expect(linked.ok(), await linked.text()).toBeTruthy();
   await open(page, "/profile", js);
   await page.getByRole("link", { name: "Удалить учетную запись" }).click();
+  const choice = page.getByRole("group", { name: new RegExp(`Лицевой счет № ${account.number}`) });
+  // The e-mail is not confirmed: receipts can only come on paper, to the account's address.
+  await expect(choice.getByRole("radio", { name: /Бумажная квитанция по адресу/ })).toBeChecked();
+  await expect(choice.getByRole("radio", { name: /Электронная квитанция/ })).toHaveCount(0);
   await page.getByLabel(/^Текущий пароль/).fill("Wrong-2026!");
   await page.getByRole("button", { name: "Удалить", exact: true }).click();
   await expect(page.getByText("Текущий пароль указан неверно")).toBeVisible();

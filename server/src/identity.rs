@@ -700,6 +700,17 @@ impl IdentityPort for IdentityService {
         Ok(())
     }
 
+    async fn verify_password(&self, session: &str, password: &str) -> Result<(), ApiError> {
+        let person_id = self.session_person(session).await?;
+        if password.is_empty() {
+            return Err(ApiError::field(
+                "current_password",
+                shared::contact::REQUIRED_MESSAGE,
+            ));
+        }
+        self.check_current_password(person_id, password).await
+    }
+
     async fn set_show_hints(&self, session: &str, show: bool) -> Result<(), ApiError> {
         let person_id = self.session_person(session).await?;
         sqlx::query("UPDATE people SET show_hints = $1 WHERE id = $2")

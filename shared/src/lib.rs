@@ -14,6 +14,7 @@ pub mod payment_qr;
 pub mod person;
 pub mod portal;
 pub mod qr_sign_in;
+pub mod readings;
 pub mod requisites;
 
 pub use error::{ApiError, FieldError};

@@ -153,15 +153,18 @@ fn Profile(person: PersonSummary) -> impl IntoView {
                 <FormError message=action_error(hints.value(), None) />
                 <button type="submit" class="button button--secondary">"Сохранить"</button>
             </ActionForm>
-            <AccountDeletion />
+            <AccountDeletion email=person.email.clone().filter(|_| person.email_confirmed) />
             <p><a href="/">"Вернуться на главную"</a></p>
         </section>
     }
 }
 
-/// «Удалить учетную запись» (U-PRF-9): the current password, then [Удалить].
+/// «Удалить учетную запись» (U-PRF-9): for each bound account how its receipts are to come
+/// from now on, the current password, then [Удалить]. `email` is the confirmed address.
 #[component]
-fn AccountDeletion() -> impl IntoView {
+fn AccountDeletion(email: Option<String>) -> impl IntoView {
+    let accounts = Resource::new(|| (), |_| crate::api::accounts::list_accounts());
+    let email = StoredValue::new(email);
     let query = use_query_map();
     let editing = move || query.read().get("edit").as_deref() == Some("delete");
     let delete = ServerAction::<DeleteAccount>::new();
@@ -178,6 +181,35 @@ fn AccountDeletion() -> impl IntoView {
                 "Личный кабинет будет удален вместе с личными данными, войти в него будет нельзя.                  Начисления и оплаты по лицевым счетам сохранятся у поставщика."
             </p>
             <ActionForm action=delete>
+                <Suspense fallback=|| view! { <p aria-busy="true">"Загрузка лицевых счетов…"</p> }>
+                    {move || {
+                        let email = email.get_value();
+                        Suspend::new(async move {
+                            let list = accounts.await.unwrap_or_default();
+                            (!list.is_empty()).then(|| view! {
+                                <p>"Выберите, как получать квитанции по лицевым счетам после удаления личного кабинета:"</p>
+                                {list.into_iter().enumerate().map(|(i, a)| {
+                                    let name = format!("receipts[{i}]");
+                                    view! {
+                                        <fieldset class="field receipt-choice">
+                                            <legend class="field__label">{format!("Лицевой счет № {}, {}", a.number, a.address)}</legend>
+                                            {email.clone().map(|email| view! {
+                                                <label class="checkbox">
+                                                    <input type="radio" name=name.clone() value=format!("{}:electronic", a.id) checked=true />
+                                                    {format!(" Электронная квитанция на {email}")}
+                                                </label>
+                                            })}
+                                            <label class="checkbox">
+                                                <input type="radio" name=name.clone() value=format!("{}:paper", a.id) checked=email.is_none() />
+                                                {format!(" Бумажная квитанция по адресу: {}", a.address)}
+                                            </label>
+                                        </fieldset>
+                                    }
+                                }).collect_view()}
+                            })
+                        })
+                    }}
+                </Suspense>
                 <Field label="Текущий пароль".to_string() name="current_password" password=true
                     autocomplete="current-password" required=true
                     server_error=action_error(delete.value(), Some("current_password")) />

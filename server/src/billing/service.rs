@@ -710,6 +710,58 @@ impl AccountsPort for AccountsService {
         .await
     }
 
+    async fn leave_receipt_instructions(
+        &self,
+        session: &str,
+        electronic: &[(i64, bool)],
+    ) -> Result<(), ApiError> {
+        let person = self.identity.session_person(session).await?;
+        let email: Option<String> =
+            sqlx::query_scalar("SELECT email FROM people WHERE id = $1 AND email_confirmed = 1")
+                .bind(person)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db)?
+                .flatten();
+        let rows = sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 ORDER BY l.created_at, l.id"
+        )))
+        .bind(person)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db)?;
+        let today = self.clock.today().iso();
+        for row in rows {
+            let wants_electronic = electronic.iter().any(|(id, e)| *id == row.id && *e);
+            let to_email = match (&email, wants_electronic) {
+                (Some(email), true) if row.e_receipt_allowed != 0 => Some(email.clone()),
+                (None, true) => {
+                    return Err(ApiError::refused(
+                        "Электронную квитанцию можно получать только на подтвержденный адрес электронной почты. Выберите бумажную квитанцию.",
+                    ));
+                }
+                _ => None,
+            };
+            let fields = match &to_email {
+                Some(email) => serde_json::json!({ "delivery": "electronic", "email": email }),
+                None => serde_json::json!({ "delivery": "paper", "address": row.address }),
+            };
+            self.open_case(
+                person,
+                row.id,
+                "receipt_delivery",
+                &format!(
+                    "Способ получения квитанции по лицевому счету № {} после удаления личного кабинета",
+                    row.number
+                ),
+                fields,
+                &format!("receipt-delivery-{}-{today}", row.id),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     async fn report_meter_fault(
         &self,
         session: &str,

@@ -640,3 +640,46 @@ async fn import_is_whole_or_nothing_and_idempotent() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_cabinet_leaves_how_receipts_are_to_come() {
+    each_backend(|app| async move {
+        let showcase = demo(&app).await;
+        ivanov(&app, true).await;
+        let client = signed_in(&app, "Secret-2026!").await;
+        let first = link(&client, &app, &showcase[0]).await.to_string();
+        let second = link(&client, &app, &showcase[1]).await.to_string();
+        let electronic = format!("{first}:electronic");
+        let paper = format!("{second}:paper");
+        let choices = [
+            ("receipts[0]", electronic.as_str()),
+            ("receipts[1]", paper.as_str()),
+        ];
+        let mut wrong = vec![("current_password", "Wrong-2026!")];
+        wrong.extend(choices);
+        let err = form(&client, &app, "/api/profile/delete", &wrong).await.unwrap_err();
+        assert!(err.field_message("current_password").is_some());
+        let cases = || async {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT account_id, fields FROM cases WHERE kind = 'receipt_delivery' ORDER BY account_id",
+            )
+            .fetch_all(&app.services.db.pool)
+            .await
+            .unwrap()
+        };
+        assert!(cases().await.is_empty(), "a refused deletion leaves nothing");
+        let mut right = vec![("current_password", "Secret-2026!")];
+        right.extend(choices);
+        form(&client, &app, "/api/profile/delete", &right).await.unwrap();
+        let left = cases().await;
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(left[0].1.contains("\"delivery\":\"electronic\"") && left[0].1.contains("ivanov@bk.ru"));
+        assert!(left[1].1.contains("\"delivery\":\"paper\"") && left[1].1.contains("г. Рязань"));
+        let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links")
+            .fetch_one(&app.services.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(links, 0, "the cabinet and its links are gone");
+    })
+    .await;
+}
