@@ -20,6 +20,7 @@ pub struct AppState {
     pub identity: Arc<dyn IdentityPort>,
     pub qr_sign_in: Arc<dyn QrSignInPort>,
     pub accounts: Arc<dyn AccountsPort>,
+    pub meters: Arc<dyn MetersPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
 }
@@ -296,6 +297,36 @@ pub trait AccountsPort: Send + Sync {
         description: &str,
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
+}
+
+/// Meters and readings of the customer's accounts (U-MTR-1..4).
+#[async_trait]
+pub trait MetersPort: Send + Sync {
+    /// «Передать показания»: a row per meter and zone, the window, what was sent.
+    async fn reading_sheet(
+        &self,
+        session: &str,
+        account: i64,
+    ) -> Result<shared::readings::ReadingSheet, ApiError>;
+    /// [Передать показания]: `values` by row key («<meter>:<zone>»), empty ones skipped.
+    /// A consumption far above the usual is refused with a warning unless `confirmed`.
+    /// The same `idempotency_key` stores once.
+    async fn submit_readings(
+        &self,
+        session: &str,
+        account: i64,
+        values: Vec<(String, String)>,
+        confirmed: bool,
+        idempotency_key: &str,
+    ) -> Result<(), ApiError>;
+    /// «Показания прибора учета» (U-MTR-2).
+    async fn reading_history(
+        &self,
+        session: &str,
+        account: i64,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<shared::readings::ReadingHistory, ApiError>;
 }
 
 /// The name of the session cookie.

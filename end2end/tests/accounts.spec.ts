@@ -114,7 +114,9 @@ test("account details, the change application and the tariff history", async ({ 
   await expect(page.getByText("Количество зарегистрированных/проживающих")).toBeVisible();
   // The two-zone electricity meter and its fault notice (U-DET-3).
   await expect(page.getByText(/Электроэнергия — прибор учета №/)).toBeVisible();
-  await expect(page.getByText("2-тарифный", { exact: false })).toBeVisible();
+  const power = page.locator(".meter", { hasText: "Электроэнергия" });
+  await power.getByText("Раскрыть информацию").click();
+  await expect(power.getByText("2-тарифный", { exact: false })).toBeVisible();
   if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 
   await page.getByRole("link", { name: "Редактировать данные лицевого счета" }).click();

@@ -94,6 +94,7 @@ impl Services {
             identity: identity.clone(),
             qr_sign_in: qr_sign_in.clone(),
             accounts: accounts.clone(),
+            meters: accounts.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {

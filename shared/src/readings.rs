@@ -124,6 +124,78 @@ pub fn format_reading(value: i64, dial: Dial) -> String {
     crate::billing::thousandths(value, dial.fraction_digits)
 }
 
+/// One line of «Передать показания»: a meter, or one zone of a multi-zone meter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingRow {
+    pub meter_id: i64,
+    pub service: String,
+    pub unit: String,
+    pub serial: String,
+    pub zone: crate::billing::Zone,
+    pub dial: Dial,
+    /// The last accepted reading before this month, and its date.
+    pub previous: Option<i64>,
+    pub previous_on: Option<String>,
+    /// What the customer already sent in this window (the last value counts).
+    pub sent: Option<i64>,
+    /// The usual monthly consumption (average of the last year), for the warning.
+    pub usual: Option<i64>,
+    /// Why this meter takes no manual reading (verification expired, read automatically).
+    pub blocked: Option<String>,
+}
+
+impl ReadingRow {
+    /// The form's key of the row: «<meter>:<zone>».
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.meter_id, self.zone.code())
+    }
+
+    /// The rules of U-MTR-3/4 for a typed value: its consumption, or the message.
+    pub fn check(&self, input: &str) -> Result<Consumption, String> {
+        let value = parse_reading(input, self.dial)?;
+        consumption(self.previous, value, self.dial)
+    }
+}
+
+/// «Передать показания» of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingSheet {
+    pub account: i64,
+    pub number: String,
+    pub window: ReadingWindow,
+    pub status: crate::billing::WindowStatus,
+    pub rows: Vec<ReadingRow>,
+}
+
+impl ReadingSheet {
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, crate::billing::WindowStatus::Open { .. })
+    }
+}
+
+/// A reading in «Показания прибора учета» (U-MTR-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingRecord {
+    pub period: crate::billing::Period,
+    pub service: String,
+    pub serial: String,
+    pub zone: crate::billing::Zone,
+    pub value: String,
+    /// «личный кабинет», «биллинг», «контроллер»
+    pub source: String,
+    pub accepted: bool,
+    pub taken_on: String,
+}
+
+/// «Показания прибора учета» for a range of months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingHistory {
+    pub allowed: crate::billing::PeriodRange,
+    pub range: crate::billing::PeriodRange,
+    pub limited: bool,
+    pub readings: Vec<ReadingRecord>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

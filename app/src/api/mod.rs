@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod meters;
 pub mod portal;
 pub mod profile;
 pub mod qr;

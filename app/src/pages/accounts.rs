@@ -85,6 +85,11 @@ pub fn AccountNav(account: i64, #[prop(into)] current: String) -> impl IntoView 
             "Начисления и оплаты",
             "billing",
         ),
+        (
+            format!("/accounts/{account}/meters"),
+            "Приборы учета",
+            "meters",
+        ),
     ];
     view! {
         <nav class="account-nav" aria-label="Разделы лицевого счета">

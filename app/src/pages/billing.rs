@@ -69,16 +69,44 @@ fn receipt_link(account: i64, period: Period) -> impl IntoView {
     }
 }
 
+/// The subsection the address names (`?tab=`), or the first of `tabs`.
+pub fn use_tab(tabs: &'static [(&'static str, &'static str)]) -> Memo<&'static str> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let wanted = query.read().get("tab").unwrap_or_default();
+        tabs.iter()
+            .find(|(key, _)| *key == wanted)
+            .or(tabs.first())
+            .map_or("", |(key, _)| *key)
+    })
+}
+
+/// The subsections of an account's section (`/accounts/<id>/<section>?tab=<key>`).
+#[component]
+pub fn SectionTabs(
+    account: i64,
+    section: &'static str,
+    tabs: &'static [(&'static str, &'static str)],
+    current: Memo<&'static str>,
+) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Подразделы">
+            {tabs.iter().map(|(key, caption)| {
+                let here = move || current.get() == *key;
+                view! {
+                    <a class="tabs__tab" class:tabs__tab--current=here
+                        href=format!("/accounts/{account}/{section}?tab={key}")
+                        aria-current=move || here().then_some("page")>{*caption}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
 #[component]
 pub fn BillingPage() -> impl IntoView {
     let id = account_param();
-    let query = use_query_map();
-    let tab = Memo::new(move |_| {
-        let wanted = query.read().get("tab").unwrap_or_default();
-        TABS.iter()
-            .find(|(key, _)| *key == wanted)
-            .map_or("events", |(key, _)| *key)
-    });
+    let tab = use_tab(&TABS);
     view! {
         <Title text="Начисления и оплаты" />
         {move || match id.get() {
@@ -87,16 +115,7 @@ pub fn BillingPage() -> impl IntoView {
                 <section class="card billing" aria-labelledby="billing-title">
                     <h1 id="billing-title">"Начисления и оплаты"</h1>
                     <AccountNav account current="billing" />
-                    <nav class="tabs" aria-label="Подразделы">
-                        {TABS.iter().map(|(key, caption)| {
-                            let here = move || tab.get() == *key;
-                            view! {
-                                <a class="tabs__tab" class:tabs__tab--current=here
-                                    href=format!("/accounts/{account}/billing?tab={key}")
-                                    aria-current=move || here().then_some("page")>{*caption}</a>
-                            }
-                        }).collect_view()}
-                    </nav>
+                    <SectionTabs account section="billing" tabs=&TABS current=tab />
                     {move || if tab.get() == "stats" {
                         view! { <StatisticsTab account /> }.into_any()
                     } else {

@@ -207,8 +207,10 @@ fn ChangeApplication(d: AccountDetails) -> impl IntoView {
     }
 }
 
+/// The account's meters (U-MTR-1): by service, [Раскрыть информацию], [Уведомить о
+/// неисправности]; a notice when there are none.
 #[component]
-fn Meters(d: AccountDetails) -> impl IntoView {
+pub fn Meters(d: AccountDetails) -> impl IntoView {
     let query = use_query_map();
     let fault_for = move || {
         query
@@ -231,12 +233,15 @@ fn Meters(d: AccountDetails) -> impl IntoView {
                 view! {
                     <li class="meter">
                         <h3 class="meter__title">{format!("{} — прибор учета № {}", m.service, m.serial)}</h3>
+                        <details class="meter__more">
+                            <summary>"Раскрыть информацию"</summary>
                         <dl class="summary">
                             <dt>"Тип"</dt><dd>{format!("{zones}, {} знаков до запятой, {} после", m.digits, m.fraction_digits)}</dd>
                             <dt>"Место установки"</dt><dd>{m.place.clone()}</dd>
                             <dt>"Дата установки"</dt><dd>{m.installed_on.clone()}</dd>
                             <dt>"Дата следующей поверки"</dt><dd>{m.verified_until.clone()}</dd>
                         </dl>
+                        </details>
                         <Show
                             when=move || fault_for() == Some(meter)
                             fallback=move || view! {

@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod billing;
 pub mod details;
 pub mod home;
+pub mod meters;
 pub mod not_found;
 pub mod profile;
 pub mod qr;

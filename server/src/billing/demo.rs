@@ -545,7 +545,30 @@ fn generate_account(
             }));
         }
     }
+    if index == ROLLING_OVER {
+        roll_near_the_top(&mut out.readings, &meters[2].1);
+    }
     last_month
+}
+
+/// The showcase account whose hot-water dial stands just below its top (99 997), so that the
+/// next reading rolls over.
+const ROLLING_OVER: usize = 2;
+
+/// Shifts a meter's readings so that the last one is 99 997 on its five-digit dial.
+fn roll_near_the_top(readings: &mut [Row<ReadingRecord>], serial: &str) {
+    let Some(last) = readings
+        .iter()
+        .filter(|r| r.record.serial == serial)
+        .map(|r| r.record.value)
+        .max()
+    else {
+        return;
+    };
+    let offset = 99_997_000 - last;
+    for r in readings.iter_mut().filter(|r| r.record.serial == serial) {
+        r.record.value += offset;
+    }
 }
 
 /// Generates and stores the demo provider. `progress` hears the number of accounts stored.
@@ -763,6 +786,16 @@ mod tests {
             let paid: i64 = c.payments.iter().map(|r| r.record.amount.0).sum();
             assert_eq!((charged - paid).signum(), expect, "account {index}");
         }
+        let mut c = Chunk::default();
+        generate_account(2, today, 36, &t, &mut c);
+        let hot: Vec<i64> = c
+            .readings
+            .iter()
+            .filter(|r| r.record.service == "GVS")
+            .map(|r| r.record.value)
+            .collect();
+        assert_eq!(hot.last(), Some(&99_997_000), "the next reading rolls over");
+        assert!(hot.windows(2).all(|w| w[1] > w[0]) && hot[0] > 0);
         let mut c = Chunk::default();
         generate_account(1, today, 36, &t, &mut c);
         assert_eq!(c.meters.iter().filter(|m| m.record.zones == 2).count(), 1);

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod import;
 pub mod parse;
+pub mod readings;
 pub mod receipt;
 pub mod records;
 pub mod service;

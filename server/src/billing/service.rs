@@ -25,7 +25,7 @@ const LINK_LIMIT: Limit = Limit {
 pub struct AccountsService {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
-    identity: Arc<IdentityService>,
+    pub(crate) identity: Arc<IdentityService>,
     limits: RateLimiter,
 }
 
@@ -63,7 +63,7 @@ impl AccountRow {
         }
     }
 
-    fn window(&self) -> ReadingWindow {
+    pub(crate) fn window(&self) -> ReadingWindow {
         ReadingWindow {
             from_day: u32::try_from(self.reading_from_day).unwrap_or(15),
             to_day: u32::try_from(self.reading_to_day).unwrap_or(25),
@@ -114,7 +114,11 @@ impl AccountsService {
 
     /// The allowed months (U-PAY-2), the months chosen within them, and whether the choice
     /// had to be cut to fit.
-    fn months(&self, from: Option<&str>, to: Option<&str>) -> (PeriodRange, PeriodRange, bool) {
+    pub(crate) fn months(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> (PeriodRange, PeriodRange, bool) {
         let current = self.current();
         let (range, limited) = PeriodRange::chosen(from, to, current);
         (PeriodRange::allowed(current), range, limited)

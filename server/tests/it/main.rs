@@ -8,6 +8,7 @@ mod billing;
 mod foundation;
 mod profile;
 mod qr_sign_in;
+mod readings;
 mod recovery;
 mod registration;
 mod senders;

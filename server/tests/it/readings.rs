@@ -1,0 +1,327 @@
+//! Readings sent by customers (U-MTR-2..4): the window by the provider's clock, the rules of
+//! `shared::readings` on the server, corrections, idempotent resubmission, roll-over and
+//! meter replacement.
+
+use crate::common::{TestApp, call, each_backend, form, ivanov, signed_in};
+use server::billing::demo::{DemoOptions, generate};
+use shared::ApiError;
+use shared::billing::Zone;
+use shared::readings::*;
+
+/// Иванов with the demo's first account (a two-zone electricity meter and two water meters).
+async fn customer(app: &TestApp) -> (reqwest::Client, String) {
+    let showcase = generate(
+        &app.services.db,
+        server::clock::Clock::today(app.clock.as_ref()),
+        &DemoOptions {
+            accounts: 3,
+            months: 14,
+        },
+        |_| {},
+    )
+    .await
+    .expect("demo data");
+    ivanov(app, true).await;
+    let client = signed_in(app, "Secret-2026!").await;
+    let account = &showcase[0];
+    let branch: i64 = sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
+        .bind(account.branch_code)
+        .fetch_one(&app.services.db.pool)
+        .await
+        .unwrap();
+    form(
+        &client,
+        app,
+        "/api/accounts/link",
+        &[
+            ("branch", &branch.to_string()),
+            ("number", &account.number),
+            ("proof", &account.proof.format_number()),
+        ],
+    )
+    .await
+    .unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT account_id FROM account_links")
+        .fetch_one(&app.services.db.pool)
+        .await
+        .unwrap();
+    (client, id.to_string())
+}
+
+async fn sheet(client: &reqwest::Client, app: &TestApp, account: &str) -> ReadingSheet {
+    call(client, app, "/api/meters/sheet", &[("account", account)])
+        .await
+        .unwrap()
+}
+
+/// Sends `values` for the rows of `keys`.
+async fn send(
+    client: &reqwest::Client,
+    app: &TestApp,
+    account: &str,
+    entries: &[(&str, &str)],
+    key: &str,
+    confirm: bool,
+) -> Result<(), ApiError> {
+    let names: Vec<(String, String)> = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (row, value))| {
+            [
+                (format!("rows[{i}]"), row.to_string()),
+                (format!("values[{i}]"), value.to_string()),
+            ]
+        })
+        .collect();
+    let mut fields: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    fields.push(("account", account));
+    fields.push(("key", key));
+    if confirm {
+        fields.push(("confirm", "yes"));
+    }
+    form(client, app, "/api/meters/submit", &fields).await
+}
+
+fn row<'a>(s: &'a ReadingSheet, service: &str, zone: Zone) -> &'a ReadingRow {
+    s.rows
+        .iter()
+        .find(|r| r.service == service && r.zone == zone)
+        .expect("the row")
+}
+
+fn plus(r: &ReadingRow, units: i64) -> String {
+    format_reading(r.previous.unwrap_or(0) + units * 1000, r.dial)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readings_are_checked_corrected_and_stored_once() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let s = sheet(&client, &app, &account).await;
+        assert!(s.is_open(), "20 November is inside 15–25");
+        assert_eq!(s.rows.len(), 4, "day and night, cold and hot water");
+        let day = row(&s, "Электроэнергия", Zone::Day).clone();
+        let night = row(&s, "Электроэнергия", Zone::Night).clone();
+        let cold = row(&s, "Холодное водоснабжение", Zone::Single).clone();
+        // Lower than the last accepted reading: refused verbatim, nothing stored (U-MTR-4).
+        let lower = format_reading(cold.previous.unwrap() - 1000, cold.dial);
+        let err = send(
+            &client,
+            &app,
+            &account,
+            &[(&cold.key(), &lower), (&day.key(), &plus(&day, 100))],
+            "k1",
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.field_message(&format!("value:{}", cold.key())),
+            Some(LOWER_READING_MESSAGE)
+        );
+        assert_eq!(
+            sheet(&client, &app, &account)
+                .await
+                .rows
+                .iter()
+                .filter(|r| r.sent.is_some())
+                .count(),
+            0
+        );
+        // Equal is accepted (nothing used), «.» or «,» alike.
+        let equal = format_reading(cold.previous.unwrap(), cold.dial).replace(',', ".");
+        send(
+            &client,
+            &app,
+            &account,
+            &[
+                (&day.key(), &plus(&day, 150)),
+                (&night.key(), &plus(&night, 60)),
+                (&cold.key(), &equal),
+            ],
+            "k2",
+            false,
+        )
+        .await
+        .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert_eq!(
+            row(&s, "Электроэнергия", Zone::Day).sent,
+            Some(day.previous.unwrap() + 150_000)
+        );
+        assert_eq!(
+            row(&s, "Холодное водоснабжение", Zone::Single).sent,
+            cold.previous
+        );
+        // The same submission again (a double click) changes nothing, even with other values.
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&day.key(), &plus(&day, 999))],
+            "k2",
+            false,
+        )
+        .await
+        .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert_eq!(
+            row(&s, "Электроэнергия", Zone::Day).sent,
+            Some(day.previous.unwrap() + 150_000)
+        );
+        // A correction within the window: the last value counts, one row per month.
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&day.key(), &plus(&day, 140))],
+            "k3",
+            false,
+        )
+        .await
+        .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert_eq!(
+            row(&s, "Электроэнергия", Zone::Day).sent,
+            Some(day.previous.unwrap() + 140_000)
+        );
+        let portal: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM readings WHERE source = 'portal'")
+                .fetch_one(&app.services.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(portal, 3);
+        let history: ReadingHistory = call(
+            &client,
+            &app,
+            "/api/meters/history",
+            &[("account", &account)],
+        )
+        .await
+        .unwrap();
+        assert!(
+            history
+                .readings
+                .iter()
+                .any(|r| r.source == "личный кабинет" && !r.accepted)
+        );
+        // Far above the usual: a warning first, stored once confirmed.
+        let huge = plus(&night, 5_000);
+        let err = send(
+            &client,
+            &app,
+            &account,
+            &[(&night.key(), &huge)],
+            "k4",
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.field_message(&format!("value:{}", night.key())),
+            Some(HIGH_CONSUMPTION_WARNING)
+        );
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&night.key(), &huge)],
+            "k5",
+            true,
+        )
+        .await
+        .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_follows_the_providers_clock() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let s = sheet(&client, &app, &account).await;
+        let day = row(&s, "Электроэнергия", Zone::Day).clone();
+        // 25 November 23:45 in Moscow (20:45 UTC): still open. (Days later: sign in again.)
+        app.clock.set("2026-11-25T20:45:00Z".parse().unwrap());
+        let client = signed_in(&app, "Secret-2026!").await;
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&day.key(), &plus(&day, 10))],
+            "w1",
+            false,
+        )
+        .await
+        .unwrap();
+        // 26 November 00:05 in Moscow (21:05 UTC on the 25th): closed, whatever the browser thinks.
+        app.clock.set("2026-11-25T21:05:00Z".parse().unwrap());
+        let s = sheet(&client, &app, &account).await;
+        assert!(!s.is_open());
+        let err = send(
+            &client,
+            &app,
+            &account,
+            &[(&day.key(), &plus(&day, 20))],
+            "w2",
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err, ApiError::refused(window_closed_message(s.window)));
+        assert!(window_closed_message(s.window).contains("с 15 по 25 число"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roll_over_and_a_new_meter_are_accepted() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let s = sheet(&client, &app, &account).await;
+        let hot = row(&s, "Горячее водоснабжение", Zone::Single).clone();
+        // The dial stood at 99 987 last month.
+        sqlx::query("UPDATE readings SET value = 99987000 WHERE meter_id = $1 AND period = 202610")
+            .bind(hot.meter_id)
+            .execute(&app.services.db.pool)
+            .await
+            .unwrap();
+        send(&client, &app, &account, &[(&hot.key(), "00012")], "r1", false).await.unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert_eq!(row(&s, "Горячее водоснабжение", Zone::Single).sent, Some(12_000));
+        // Replaced: the old meter leaves, the new one starts its own history.
+        let cold = row(&s, "Холодное водоснабжение", Zone::Single).clone();
+        sqlx::query("UPDATE meters SET removed_on = '2026-11-01' WHERE id = $1")
+            .bind(cold.meter_id)
+            .execute(&app.services.db.pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO meters (account_id, service_id, serial, zones, digits, fraction_digits, installed_on, verified_until) \
+             SELECT account_id, service_id, 'NEW-1', 1, 5, 3, '2026-11-01', '2032-11-01' FROM meters WHERE id = $1",
+        )
+        .bind(cold.meter_id)
+        .execute(&app.services.db.pool)
+        .await
+        .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        let fresh = s.rows.iter().find(|r| r.serial == "NEW-1").expect("the new meter").clone();
+        assert_eq!(fresh.previous, None);
+        assert!(s.rows.iter().all(|r| r.meter_id != cold.meter_id));
+        send(&client, &app, &account, &[(&fresh.key(), "0,5")], "r2", false).await.unwrap();
+        // A meter past its verification takes no reading, and says why.
+        sqlx::query("UPDATE meters SET verified_until = '2026-01-01' WHERE serial = 'NEW-1'")
+            .execute(&app.services.db.pool)
+            .await
+            .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        let expired = s.rows.iter().find(|r| r.serial == "NEW-1").unwrap().clone();
+        assert!(expired.blocked.as_deref().unwrap_or_default().contains("Срок поверки"));
+        let err = send(&client, &app, &account, &[(&expired.key(), "1")], "r3", false).await.unwrap_err();
+        assert!(err.field_message(&format!("value:{}", expired.key())).is_some());
+    })
+    .await;
+}
