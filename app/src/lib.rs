@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view=pages::details::DetailsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view=pages::billing::BillingPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view=pages::meters::MetersPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("readings") view=pages::meters::AllReadingsPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />

@@ -319,6 +319,11 @@ pub trait MetersPort: Send + Sync {
         confirmed: bool,
         idempotency_key: &str,
     ) -> Result<(), ApiError>;
+    /// «Передать показания по всем лицевым счетам» (U-ALL-2): the sheet of every bound account.
+    async fn reading_sheets(
+        &self,
+        session: &str,
+    ) -> Result<Vec<shared::readings::ReadingSheet>, ApiError>;
     /// «Показания прибора учета» (U-MTR-2).
     async fn reading_history(
         &self,

@@ -95,3 +95,23 @@ test("without script the server gives the same messages, and a roll-over is acce
   await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
   await expect(input(page, hot)).toHaveValue("1,000");
 });
+
+test("readings for all accounts are sent in one go, with a message on the refused row", async ({ page }, testInfo) => {
+  const js = withJs(testInfo);
+  await signInByPhone(page, DEMO_PHONE, DEMO_PASSWORD);
+  await page.getByRole("link", { name: "Передать показания по всем лицевым счетам" }).click();
+  await expect(page.getByRole("heading", { name: "Передать показания по всем лицевым счетам" })).toBeVisible();
+  for (const number of ["100000001", "200000002", "300000003"]) {
+    await expect(page.getByRole("heading", { name: `Лицевой счет № ${number}` })).toBeVisible();
+  }
+  if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  // Each project sends its own row of № 300000003 (the tests run side by side).
+  const meter = js ? /Горячее водоснабжение № Г0000003/ : /Холодное водоснабжение № В0000003/;
+  const before = await previous(page, meter);
+  await input(page, meter).fill(String(before - 1));
+  await page.getByRole("button", { name: "Передать показания" }).click();
+  await expect(page.getByRole("row", { name: meter })).toContainText(LOWER);
+  await input(page, meter).fill(String(before + 2));
+  await page.getByRole("button", { name: "Передать показания" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
+});

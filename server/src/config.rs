@@ -37,6 +37,9 @@ pub struct Config {
     pub smtp: Option<crate::senders::SmtpConfig>,
     /// `KABINET_SMS_GATEWAY_*`: SMS delivery; without it SMS go to the development outbox.
     pub sms_gateway: Option<crate::senders::SmsGatewayConfig>,
+    /// `KABINET_PROVIDER_TOKEN`: the bearer token of the provider's endpoints (the readings
+    /// export); without it they answer 404.
+    pub provider_token: Option<String>,
 }
 
 impl Config {
@@ -89,6 +92,12 @@ impl Config {
                 .unwrap_or_else(|| "АО «Энергосбыт» (демонстрационный поставщик)".into()),
             support_phone: get("KABINET_SUPPORT_PHONE").unwrap_or_else(|| "8 800 000-00-00".into()),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            provider_token: match get("KABINET_PROVIDER_TOKEN").filter(|t| !t.is_empty()) {
+                Some(token) if token.len() < 24 => anyhow::bail!(
+                    "KABINET_PROVIDER_TOKEN must be at least 24 characters (a random secret)"
+                ),
+                other => other,
+            },
         })
     }
 

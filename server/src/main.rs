@@ -25,6 +25,11 @@ enum Command {
         kind: String,
         file: std::path::PathBuf,
     },
+    /// Print, as CSV, the readings customers sent since a moment (RFC 3339 or a date).
+    ExportReadings {
+        #[arg(long)]
+        since: String,
+    },
     /// Generate a demo provider: 3 branches, suppliers, tariffs, meters and 36 months of
     /// charges and payments (and, in development, the demo customer).
     Demo {
@@ -71,6 +76,17 @@ async fn main() -> anyhow::Result<()> {
             db.migrate().await?;
             let code = server::billing::import::run(&db, &kind, &file).await?;
             std::process::exit(code);
+        }
+        Command::ExportReadings { since } => {
+            let since = server::billing::export::parse_since(&since).with_context(|| {
+                format!("--since {since}: an RFC 3339 instant or a date (YYYY-MM-DD)")
+            })?;
+            let db = server::db::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            print!(
+                "{}",
+                server::billing::export::readings_csv(&db, since).await?
+            );
         }
         Command::Demo {
             accounts,

@@ -15,6 +15,7 @@ use base64::Engine;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
+use sha2::Digest;
 use std::net::SocketAddr;
 
 /// The state axum handlers see.
@@ -65,7 +66,8 @@ pub fn router(services: Services) -> Router {
         .route("/readyz", get(readyz))
         .route("/login/qr.svg", get(qr_sign_in_code))
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
-        .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf));
+        .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
+        .route("/provider/readings.csv", get(provider_readings));
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
@@ -264,6 +266,62 @@ async fn account_pdf(
         Document::Tariffs => accounts.tariff_pdf(&session, account, period).await,
     };
     pdf_response(file, account)
+}
+
+#[derive(Deserialize)]
+struct SinceQuery {
+    since: Option<String>,
+}
+
+/// For the provider: the readings customers sent since a moment, as CSV, with the bearer
+/// token of `KABINET_PROVIDER_TOKEN` (404 when none is configured).
+async fn provider_readings(
+    State(state): State<WebState>,
+    Query(query): Query<SinceQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(token) = state.services.config.provider_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = sha2::Sha256::digest(token.as_bytes());
+    if sha2::Sha256::digest(given.as_bytes()) != expected {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a valid provider token is required",
+        )
+            .into_response();
+    }
+    let Some(since) = query
+        .since
+        .as_deref()
+        .and_then(crate::billing::export::parse_since)
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "since: an RFC 3339 instant or a date (YYYY-MM-DD) is required",
+        )
+            .into_response();
+    };
+    match crate::billing::export::readings_csv(&state.services.db, since).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => {
+            let e = crate::error::db(e);
+            (error_status(&e), e.to_string()).into_response()
+        }
+    }
 }
 
 /// A download asked for without a session: the sign-in page, then the account's history.

@@ -204,6 +204,11 @@ fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView
                 </p>
             })}
             {(count > 1).then(|| view! {
+                <p class="accounts__all-readings">
+                    <a href="/readings">"Передать показания по всем лицевым счетам"</a>
+                </p>
+            })}
+            {(count > 1).then(|| view! {
                 <form class="account-switcher" method="get" action="/">
                     <label for="account-switcher">"Лицевой счет"</label>
                     <select id="account-switcher" name="account"

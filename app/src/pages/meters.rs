@@ -232,13 +232,16 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
 }
 
 #[component]
-fn ReadingLine(
+pub fn ReadingLine(
     i: usize,
     row: ReadingRow,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<Result<(), shared::ApiError>>>,
+    /// Put before the row's key: «<account>:» when one form holds several accounts.
+    #[prop(optional, into)]
+    prefix: String,
 ) -> impl IntoView {
-    let key = row.key();
+    let key = format!("{prefix}{}", row.key());
     let field = format!("value:{key}");
     let id = format!("reading-{i}");
     let error_id = format!("{id}-error");
@@ -334,5 +337,118 @@ fn ReadingLine(
             </td>
             <td class="num" aria-live="polite">{used}</td>
         </tr>
+    }
+}
+
+/// `/readings`: «Передать показания по всем лицевым счетам» (U-ALL-2): every bound account
+/// whose window is open, each meter's row, sent in one go with a result per row.
+#[component]
+pub fn AllReadingsPage() -> impl IntoView {
+    let sheets = Resource::new(|| (), |_| crate::api::meters::load_reading_sheets());
+    view! {
+        <Title text="Передать показания по всем лицевым счетам" />
+        <section class="card meters" aria-labelledby="all-readings-title">
+            <h1 id="all-readings-title">"Передать показания по всем лицевым счетам"</h1>
+            <Suspense fallback=|| view! { <p aria-busy="true">"Загрузка…"</p> }>
+                {move || Suspend::new(async move {
+                    match sheets.await {
+                        Ok(list) => view! { <AllReadingsForm list /> }.into_any(),
+                        Err(e) => view! { <ApiErrorCard error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
+    use crate::api::meters::SubmitAllReadings;
+    let query = use_query_map();
+    let done = move || query.read().get("done").is_some();
+    let submit = ServerAction::<SubmitAllReadings>::new();
+    let echo = use_context::<FormEcho>();
+    let last_error = submit.value();
+    let key = RwSignal::new(idempotency_key());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = submit.value().get() {
+            key.set(idempotency_key());
+        }
+    });
+    let warned = move || {
+        last_error.get().and_then(Result::err).is_some_and(|e| {
+            matches!(&e, shared::ApiError::Invalid { fields } if fields.iter().any(|f| f.message == HIGH_CONSUMPTION_WARNING))
+        })
+    };
+    let (open, closed): (Vec<ReadingSheet>, Vec<ReadingSheet>) = list
+        .into_iter()
+        .partition(|s| s.is_open() && !s.rows.is_empty());
+    let mut index = 0;
+    let tables = open
+        .into_iter()
+        .map(|s| {
+            let prefix = format!("{}:", s.account);
+            let account_field = format!("account:{}", s.account);
+            let account_error = Signal::derive(move || {
+                last_error
+                    .get()
+                    .and_then(Result::err)
+                    .and_then(|e| e.field_message(&account_field).map(str::to_string))
+            });
+            let lines = s
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let i = index;
+                    index += 1;
+                    let typed = echo
+                        .as_ref()
+                        .and_then(|e| e.0.get(&format!("values[{i}]")).cloned())
+                        .or_else(|| row.sent.map(|v| format_reading(v, row.dial)))
+                        .unwrap_or_default();
+                    view! {
+                        <ReadingLine i row value=RwSignal::new(typed) prefix=prefix.clone()
+                            error=Signal::derive(move || last_error.get()) />
+                    }
+                })
+                .collect_view();
+            view! {
+                <h2>{format!("Лицевой счет № {}", s.number)}</h2>
+                <p class="field__error" aria-live="polite">{account_error}</p>
+                <div class="table-wrap">
+                    <table class="table readings">
+                        <caption class="visually-hidden">{format!("Показания по лицевому счету № {}", s.number)}</caption>
+                        <thead><tr>
+                            <th scope="col">"Прибор учета"</th>
+                            <th scope="col" class="num">"Предыдущие показания"</th>
+                            <th scope="col">"Текущие показания"</th>
+                            <th scope="col" class="num">"Расход"</th>
+                        </tr></thead>
+                        <tbody>{lines}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    let any_open = index > 0;
+    view! {
+        {move || done().then(|| view! { <p class="notice notice--success" role="status">{READINGS_SENT_MESSAGE}</p> })}
+        {closed.into_iter().map(|s| view! {
+            <p class="notice">{format!("Лицевой счет № {}: {}", s.number, if s.rows.is_empty() { "нет приборов учета.".to_string() } else { window_closed_message(s.window) })}</p>
+        }).collect_view()}
+        {any_open.then(|| view! {
+            <ActionForm action=submit>
+                <input type="hidden" name="key" value=key.get_untracked() prop:value=move || key.get() />
+                {tables}
+                <Show when=warned>
+                    <label class="checkbox">
+                        <input type="checkbox" name="confirm" value="yes" />
+                        " Показания верны, передать их"
+                    </label>
+                </Show>
+                <FormError message=action_error(submit.value(), None) />
+                <button type="submit" class="button button--primary">"Передать показания"</button>
+            </ActionForm>
+        })}
     }
 }

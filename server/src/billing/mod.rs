@@ -2,6 +2,7 @@
 //! the demo, stored, and shown to the customers whose accounts they are.
 
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod parse;
 pub mod readings;

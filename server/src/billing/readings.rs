@@ -136,6 +136,22 @@ impl MetersPort for AccountsService {
         self.sheet_for(person, account).await
     }
 
+    async fn reading_sheets(&self, session: &str) -> Result<Vec<ReadingSheet>, ApiError> {
+        let person = self.identity.session_person(session).await?;
+        let accounts: Vec<i64> = sqlx::query_scalar(
+            "SELECT account_id FROM account_links WHERE person_id = $1 ORDER BY created_at, id",
+        )
+        .bind(person)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db)?;
+        let mut sheets = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            sheets.push(self.sheet_for(person, account).await?);
+        }
+        Ok(sheets)
+    }
+
     async fn submit_readings(
         &self,
         session: &str,

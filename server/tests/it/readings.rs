@@ -325,3 +325,127 @@ async fn a_roll_over_and_a_new_meter_are_accepted() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readings_for_all_accounts_are_sent_in_one_go_with_a_result_per_row() {
+    each_backend(|app| async move {
+        let (client, first) = customer(&app).await;
+        // A second account of the same demo provider.
+        let number = server::billing::demo::account_number(2);
+        let proof: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(c.amount) AS BIGINT) FROM charges c JOIN accounts a ON a.id = c.account_id \
+             WHERE a.number = $1 AND c.period = 202610",
+        )
+        .bind(&number)
+        .fetch_one(&app.services.db.pool)
+        .await
+        .unwrap();
+        let branch: i64 = sqlx::query_scalar("SELECT branch_id FROM accounts WHERE number = $1")
+            .bind(&number)
+            .fetch_one(&app.services.db.pool)
+            .await
+            .unwrap();
+        form(&client, &app, "/api/accounts/link", &[
+            ("branch", &branch.to_string()),
+            ("number", &number),
+            ("proof", &shared::Kopecks(proof).format_number()),
+        ])
+        .await
+        .unwrap();
+        let sheets: Vec<ReadingSheet> = call(&client, &app, "/api/meters/sheets", &[]).await.unwrap();
+        assert_eq!(sheets.len(), 2);
+        let a = &sheets[0];
+        let b = &sheets[1];
+        assert_eq!(a.account.to_string(), first);
+        let a_row = row(a, "Холодное водоснабжение", Zone::Single);
+        let b_row = row(b, "Холодное водоснабжение", Zone::Single);
+        let a_key = format!("{}:{}", a.account, a_row.key());
+        let b_key = format!("{}:{}", b.account, b_row.key());
+        let good = plus(a_row, 3);
+        let lower = format_reading(b_row.previous.unwrap() - 1000, b_row.dial);
+        let err = form(&client, &app, "/api/meters/submit-all", &[
+            ("rows[0]", &a_key),
+            ("values[0]", &good),
+            ("rows[1]", &b_key),
+            ("values[1]", &lower),
+            ("key", "all-1"),
+        ])
+        .await
+        .unwrap_err();
+        assert_eq!(err.field_message(&format!("value:{b_key}")), Some(LOWER_READING_MESSAGE));
+        let sheets: Vec<ReadingSheet> = call(&client, &app, "/api/meters/sheets", &[]).await.unwrap();
+        assert_eq!(row(&sheets[0], "Холодное водоснабжение", Zone::Single).sent, Some(a_row.previous.unwrap() + 3000), "the good account was stored");
+        assert_eq!(row(&sheets[1], "Холодное водоснабжение", Zone::Single).sent, None);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_exports_what_was_sent() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let s = sheet(&client, &app, &account).await;
+        let cold = row(&s, "Холодное водоснабжение", Zone::Single).clone();
+        let value = plus(&cold, 2);
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&cold.key(), &value)],
+            "e1",
+            false,
+        )
+        .await
+        .unwrap();
+        let url = app.at("/provider/readings.csv?since=2026-11-20");
+        let refused = app
+            .client()
+            .get(&url)
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+        let csv = app
+            .client()
+            .get(&url)
+            .bearer_auth(crate::common::PROVIDER_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], server::billing::export::HEADER);
+        assert_eq!(lines.len(), 2, "{csv}");
+        let expected = format!(
+            ";{};HVS;{};;2026-11;",
+            server::billing::demo::account_number(1),
+            cold.serial
+        );
+        assert!(lines[1].contains(&expected), "{csv}");
+        let thousandths = cold.previous.unwrap() + 2000;
+        assert!(
+            lines[1].contains(&format!(
+                ";{},{:03};",
+                thousandths / 1000,
+                thousandths % 1000
+            )),
+            "{csv}"
+        );
+        // Nothing sent after a later moment.
+        let later = app
+            .client()
+            .get(app.at("/provider/readings.csv?since=2026-11-21T00:00:00Z"))
+            .bearer_auth(crate::common::PROVIDER_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(later.lines().count(), 1);
+    })
+    .await;
+}

@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const START: &str = "2026-11-20T07:00:00Z";
+/// The provider's bearer token of the test servers.
+pub const PROVIDER_TOKEN: &str = "test-provider-token-0123456789";
 /// A test that hangs fails instead of stopping the whole run.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -112,6 +114,7 @@ fn test_config(database_url: &str, production: bool) -> Config {
     let mut vars = HashMap::new();
     vars.insert("KABINET_DATABASE_URL", database_url.to_string());
     vars.insert("KABINET_LISTEN", "127.0.0.1:0".to_string());
+    vars.insert("KABINET_PROVIDER_TOKEN", PROVIDER_TOKEN.to_string());
     vars.insert(
         "KABINET_ENV",
         if production {
