@@ -429,6 +429,7 @@ fn generate_account(
             verified_until: verified,
             place: place.to_string(),
             removed_on: None,
+            auto_read: false,
         }));
     }
     let mut last_month = Kopecks::ZERO;

@@ -9,8 +9,8 @@
 //! Nothing in this module panics, whatever the bytes.
 
 use super::records::{
-    AccountRecord, Batch, BranchRecord, ChargeRecord, Kind, MeterRecord, PaymentRecord,
-    ReadingRecord, Row, RowError, ServiceRecord, SupplierRecord, TariffRecord,
+    AcceptedRecord, AccountRecord, Batch, BranchRecord, ChargeRecord, Kind, MeterRecord,
+    PaymentRecord, ReadingRecord, Row, RowError, ServiceRecord, SupplierRecord, TariffRecord,
 };
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -128,6 +128,22 @@ pub fn parse(kind: Kind, format: Format, bytes: &[u8]) -> Result<Batch, Vec<RowE
                 ]
             },
         )?),
+        Kind::Accepted => Batch::Accepted(build(
+            rows,
+            errors,
+            accepted,
+            &["branch", "account", "service", "serial", "zone", "period"],
+            |r| {
+                vec![
+                    r.branch.clone(),
+                    r.account.clone(),
+                    r.service.clone(),
+                    r.serial.clone(),
+                    r.zone.code().to_string(),
+                    r.period.param(),
+                ]
+            },
+        )?),
         Kind::Payments => Batch::Payments(build(
             rows,
             errors,
@@ -219,6 +235,16 @@ const METER_COLUMNS: &[Column] = &[
     req("verified_until"),
     opt("place"),
     opt("removed_on"),
+    opt("auto_read"),
+];
+
+const ACCEPTED_COLUMNS: &[Column] = &[
+    req("branch"),
+    req("account"),
+    req("service"),
+    req("serial"),
+    opt("zone"),
+    req("period"),
 ];
 
 const READING_COLUMNS: &[Column] = &[
@@ -266,6 +292,7 @@ fn columns(kind: Kind) -> &'static [Column] {
         Kind::Readings => READING_COLUMNS,
         Kind::Charges => CHARGE_COLUMNS,
         Kind::Payments => PAYMENT_COLUMNS,
+        Kind::Accepted => ACCEPTED_COLUMNS,
     }
 }
 
@@ -1030,6 +1057,7 @@ fn meter(c: &mut Cells) -> Option<MeterRecord> {
     let verified_until = c.required("verified_until", read_day);
     let place = c.optional_text("place", "");
     let removed_on = c.optional("removed_on", None, |s| read_day(s).map(Some));
+    let auto_read = c.flag("auto_read", Some(false));
     if let (Some(installed), Some(verified)) = (installed_on, verified_until)
         && verified < installed
     {
@@ -1052,6 +1080,24 @@ fn meter(c: &mut Cells) -> Option<MeterRecord> {
         verified_until: verified_until?,
         place: place?,
         removed_on: removed_on?,
+        auto_read: auto_read?,
+    })
+}
+
+fn accepted(c: &mut Cells) -> Option<AcceptedRecord> {
+    let branch = c.required_text("branch");
+    let account = c.account_number("account");
+    let service = c.required_text("service");
+    let serial = c.required_text("serial");
+    let zone = c.optional("zone", Zone::Single, read_zone);
+    let period = c.required("period", read_period);
+    Some(AcceptedRecord {
+        branch: branch?,
+        account: account?,
+        service: service?,
+        serial: serial?,
+        zone: zone?,
+        period: period?,
     })
 }
 

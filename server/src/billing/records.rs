@@ -91,6 +91,8 @@ pub struct MeterRecord {
     pub verified_until: Day,
     pub place: String,
     pub removed_on: Option<Day>,
+    /// Read by the provider automatically: customers send no readings for it.
+    pub auto_read: bool,
 }
 
 /// A reading taken by the billing side (source `billing`).
@@ -105,6 +107,17 @@ pub struct ReadingRecord {
     /// Thousandths of the unit.
     pub value: i64,
     pub taken_on: Day,
+}
+
+/// The billing side accepted a reading a customer sent (source `portal`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedRecord {
+    pub branch: String,
+    pub account: String,
+    pub service: String,
+    pub serial: String,
+    pub zone: Zone,
+    pub period: Period,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,10 +162,11 @@ pub enum Kind {
     Readings,
     Charges,
     Payments,
+    Accepted,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Branches,
         Kind::Suppliers,
         Kind::Services,
@@ -162,6 +176,7 @@ impl Kind {
         Kind::Readings,
         Kind::Charges,
         Kind::Payments,
+        Kind::Accepted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -175,6 +190,7 @@ impl Kind {
             Kind::Readings => "readings",
             Kind::Charges => "charges",
             Kind::Payments => "payments",
+            Kind::Accepted => "accepted",
         }
     }
 
@@ -195,6 +211,7 @@ pub enum Batch {
     Readings(Vec<Row<ReadingRecord>>),
     Charges(Vec<Row<ChargeRecord>>),
     Payments(Vec<Row<PaymentRecord>>),
+    Accepted(Vec<Row<AcceptedRecord>>),
 }
 
 impl Batch {
@@ -209,6 +226,7 @@ impl Batch {
             Batch::Readings(r) => r.len(),
             Batch::Charges(r) => r.len(),
             Batch::Payments(r) => r.len(),
+            Batch::Accepted(r) => r.len(),
         }
     }
 

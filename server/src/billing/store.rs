@@ -432,6 +432,7 @@ pub async fn store_in(
                     text(&m.verified_until.iso()),
                     text(&m.place),
                     m.removed_on.map_or(Value::Null, |d| Value::Text(d.iso())),
+                    flag(m.auto_read),
                 ]);
             }
             finish(&mut r)?;
@@ -449,6 +450,7 @@ pub async fn store_in(
                     "verified_until",
                     "place",
                     "removed_on",
+                    "auto_read",
                 ],
                 &["account_id", "service_id", "serial"],
                 values,
@@ -486,6 +488,38 @@ pub async fn store_in(
                 values,
             )
             .await?;
+        }
+        Batch::Accepted(rows) => {
+            r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
+                .await?;
+            r.load_meters(tx).await?;
+            let mut marks = Vec::with_capacity(rows.len());
+            for Row { line, record: a } in rows {
+                if let Some(meter) = r.meter(*line, &a.branch, &a.account, &a.service, &a.serial) {
+                    marks.push((*line, meter, a.zone, a.period));
+                }
+            }
+            finish(&mut r)?;
+            for (line, meter, zone, period) in marks {
+                let marked = sqlx::query(
+                    "UPDATE readings SET accepted = 1 WHERE meter_id = $1 AND zone = $2 \
+                     AND period = $3 AND source = 'portal'",
+                )
+                .bind(meter)
+                .bind(zone.code())
+                .bind(period.0)
+                .execute(&mut **tx)
+                .await?;
+                if marked.rows_affected() == 0 {
+                    r.errors.push(RowError {
+                        line,
+                        message:
+                            "period: за этот месяц показания через личный кабинет не передавались"
+                                .to_string(),
+                    });
+                }
+            }
+            finish(&mut r)?;
         }
         Batch::Charges(rows) => {
             r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))

@@ -446,6 +446,49 @@ async fn the_provider_exports_what_was_sent() {
             .await
             .unwrap();
         assert_eq!(later.lines().count(), 1);
+
+        // The billing side accepts it: «accepted» marks, imported like any file.
+        let dir = std::env::temp_dir().join(format!("kabinet-accepted-{}-{}", std::process::id(), app.backend));
+        std::fs::create_dir_all(&dir).unwrap();
+        let number = server::billing::demo::account_number(1);
+        let file = dir.join("accepted.csv");
+        std::fs::write(
+            &file,
+            format!(
+                "branch;account;service;serial;zone;period\nCEN;{number};HVS;{serial};;2026-11\nCEN;{number};HVS;{serial};;2026-09\n",
+                serial = cold.serial
+            ),
+        )
+        .unwrap();
+        let db = &app.services.db;
+        let kind = server::billing::records::Kind::Accepted;
+        match server::billing::import::import_file(db, kind, &file).await.unwrap() {
+            server::billing::import::ImportOutcome::Refused(rows) => {
+                assert_eq!(rows.len(), 1, "{rows:?}");
+                assert_eq!(rows[0].line, 3, "nothing was sent for September");
+            }
+            other => panic!("{other:?}"),
+        }
+        std::fs::write(
+            &file,
+            format!("branch;account;service;serial;zone;period\nCEN;{number};HVS;{};;2026-11\n", cold.serial),
+        )
+        .unwrap();
+        assert!(matches!(
+            server::billing::import::import_file(db, kind, &file).await.unwrap(),
+            server::billing::import::ImportOutcome::Stored(1)
+        ));
+        std::fs::remove_dir_all(dir).ok();
+        let history: ReadingHistory = call(&client, &app, "/api/meters/history", &[("account", &account)]).await.unwrap();
+        assert!(history.readings.iter().any(|r| r.source == "личный кабинет" && r.accepted && r.serial == cold.serial));
+        // A meter the provider reads itself takes no reading from the customer.
+        sqlx::query("UPDATE meters SET auto_read = 1 WHERE serial = $1")
+            .bind(&cold.serial)
+            .execute(&app.services.db.pool)
+            .await
+            .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert!(row(&s, "Холодное водоснабжение", Zone::Single).blocked.as_deref().unwrap_or_default().contains("автоматически"));
     })
     .await;
 }
