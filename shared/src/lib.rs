@@ -11,6 +11,7 @@ pub mod identity;
 pub mod money;
 pub mod password;
 pub mod payment_qr;
+pub mod payments;
 pub mod person;
 pub mod portal;
 pub mod qr_sign_in;
