@@ -266,11 +266,15 @@ pub fn ReadingLine(
         edited.set(false);
     });
     let usual = row.usual;
+    let (sent, dial) = (row.sent, row.dial);
     let message = move || {
         if let Some(Err(m)) = checked.get() {
             return Some(m);
         }
+        let resent =
+            sent.is_some() && shared::readings::parse_reading(&value.get(), dial).ok() == sent;
         if let Some(Ok(c)) = checked.get()
+            && !resent
             && is_unusually_high(c.amount(), usual)
         {
             return Some(HIGH_CONSUMPTION_WARNING.to_string());
@@ -311,6 +315,13 @@ pub fn ReadingLine(
         },
     );
     let blocked = row.blocked.clone();
+    // On the page of all accounts the inputs start empty: say what was already sent.
+    let sent_note = (!prefix.is_empty())
+        .then(|| {
+            row.sent
+                .map(|v| format!("Передано в этом месяце: {}", format_reading(v, row.dial)))
+        })
+        .flatten();
     view! {
         <tr class="readings__row">
             <th scope="row">{caption.clone()}</th>
@@ -331,6 +342,7 @@ pub fn ReadingLine(
                                 value.set(event_target_value(&ev));
                                 edited.set(true);
                             } />
+                        {sent_note.map(|note| view! { <p class="field__hint">{note}</p> })}
                         <p class="field__error" id=error_id.clone() aria-live="polite">{message}</p>
                     }.into_any(),
                 }}
@@ -401,10 +413,11 @@ fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
                 .map(|row| {
                     let i = index;
                     index += 1;
+                    // Only what the customer types here is sent: what was sent before is
+                    // shown beside the input, not put into it.
                     let typed = echo
                         .as_ref()
                         .and_then(|e| e.0.get(&format!("values[{i}]")).cloned())
-                        .or_else(|| row.sent.map(|v| format_reading(v, row.dial)))
                         .unwrap_or_default();
                     view! {
                         <ReadingLine i row value=RwSignal::new(typed) prefix=prefix.clone()

@@ -179,6 +179,7 @@ impl MetersPort for AccountsService {
         }
         let mut errors = FieldErrors::new();
         let mut accepted = Vec::new();
+        let mut unchanged = false;
         for (key, typed) in &values {
             if typed.trim().is_empty() {
                 continue;
@@ -186,6 +187,11 @@ impl MetersPort for AccountsService {
             let Some(row) = sheet.rows.iter().find(|r| r.key() == *key) else {
                 return Err(ApiError::NotFound);
             };
+            // What was sent before comes back prefilled: sending it again changes nothing.
+            if row.sent.is_some() && parse_reading(typed, row.dial).ok() == row.sent {
+                unchanged = true;
+                continue;
+            }
             let field = format!("value:{key}");
             if let Some(reason) = &row.blocked {
                 errors.add(&field, reason.clone());
@@ -204,6 +210,9 @@ impl MetersPort for AccountsService {
             }
         }
         errors.into_result()?;
+        if accepted.is_empty() && unchanged {
+            return Ok(());
+        }
         if accepted.is_empty() {
             return Err(ApiError::refused(
                 "Введите текущие показания хотя бы одного прибора учета.",

@@ -234,6 +234,23 @@ async fn readings_are_checked_corrected_and_stored_once() {
         )
         .await
         .unwrap();
+        // The form comes back with it prefilled: sending it again (another key) is no new warning.
+        let day_again = plus(&day, 141);
+        send(
+            &client,
+            &app,
+            &account,
+            &[(&night.key(), &huge), (&day.key(), &day_again)],
+            "k6",
+            false,
+        )
+        .await
+        .unwrap();
+        let s = sheet(&client, &app, &account).await;
+        assert_eq!(
+            row(&s, "Электроэнергия", Zone::Day).sent,
+            Some(day.previous.unwrap() + 141_000)
+        );
     })
     .await;
 }
