@@ -343,6 +343,16 @@ impl Zone {
         Zone::ALL.into_iter().find(|z| z.code() == code.trim())
     }
 
+    /// The zone's word for a multi-zone meter or tariff; nothing for a single rate.
+    pub fn label(self) -> Option<&'static str> {
+        (self != Zone::Single).then(|| self.caption())
+    }
+
+    /// « (ночь)» after a service's or a meter's name; empty for a single rate.
+    pub fn suffix(self) -> String {
+        self.label().map(|l| format!(" ({l})")).unwrap_or_default()
+    }
+
     pub fn caption(self) -> &'static str {
         match self {
             Zone::Single => "круглосуточно",
@@ -813,6 +823,8 @@ mod tests {
 
     #[test]
     fn quantities_and_areas_read_the_russian_way() {
+        assert_eq!(Zone::Night.suffix(), " (ночь)");
+        assert_eq!(Zone::Single.suffix(), "");
         assert_eq!(thousandths(1_234_500, 1), "1\u{202F}234,5");
         assert_eq!(thousandths(235_000, 0), "235");
         assert_eq!(thousandths(7_125, 3), "7,125");

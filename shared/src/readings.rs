@@ -155,6 +155,18 @@ impl ReadingRow {
         let value = parse_reading(input, self.dial)?;
         consumption(self.previous, value, self.dial)
     }
+
+    /// Whether `input` is what was already sent this month (the form shows it again):
+    /// sending it again is no new reading.
+    pub fn is_resent(&self, input: &str) -> bool {
+        self.sent.is_some() && parse_reading(input, self.dial).ok() == self.sent
+    }
+
+    /// Whether sending `input`, which uses `used`, waits for the customer's confirmation:
+    /// far above the usual, and not what was already sent (and confirmed).
+    pub fn needs_confirmation(&self, input: &str, used: Consumption) -> bool {
+        !self.is_resent(input) && is_unusually_high(used.amount(), self.usual)
+    }
 }
 
 /// «Передать показания» of an account.
@@ -255,6 +267,29 @@ mod tests {
         assert!(!is_unusually_high(300, Some(100)));
         assert!(!is_unusually_high(10_000, None));
         assert!(!is_unusually_high(10_000, Some(0)));
+    }
+
+    #[test]
+    fn a_value_sent_before_is_not_asked_again() {
+        let row = ReadingRow {
+            meter_id: 1,
+            service: "Холодное водоснабжение".into(),
+            unit: "м³".into(),
+            serial: "В1".into(),
+            zone: crate::billing::Zone::Single,
+            dial: WATER,
+            previous: Some(100_000),
+            previous_on: None,
+            sent: Some(150_000),
+            usual: Some(5_000),
+            blocked: None,
+        };
+        let used = row.check("150,000").unwrap();
+        assert!(row.is_resent("150"));
+        assert!(!row.needs_confirmation("150", used));
+        let used = row.check("151").unwrap();
+        assert!(row.needs_confirmation("151", used));
+        assert!(!row.needs_confirmation("101", row.check("101").unwrap()));
     }
 
     #[test]

@@ -160,14 +160,6 @@ fn nothing(empty: bool) -> Option<impl IntoView> {
     empty.then(|| view! { <p class="notice">"За выбранный период операций нет."</p> })
 }
 
-fn zone_suffix(zone: Zone) -> String {
-    if zone == Zone::Single {
-        String::new()
-    } else {
-        format!(" ({})", zone.caption())
-    }
-}
-
 fn paid_on(iso: &str) -> String {
     billing::Day::parse(iso).map_or_else(|| iso.to_string(), billing::Day::caption)
 }
@@ -240,7 +232,7 @@ fn ChargesTab(account: i64, h: BillingHistory) -> impl IntoView {
                             <tbody>
                                 {lines.into_iter().map(|c| view! {
                                     <tr>
-                                        <th scope="row">{format!("{}{}", c.service, zone_suffix(c.zone))}</th>
+                                        <th scope="row">{format!("{}{}", c.service, c.zone.suffix())}</th>
                                         <td>{c.supplier.clone()}</td>
                                         <td class="num">{format!("{} {}", billing::thousandths(c.quantity, 3), c.unit)}</td>
                                         <td class="num">{c.price.format_number()}</td>

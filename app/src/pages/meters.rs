@@ -10,10 +10,10 @@ use crate::components::field::{FormEcho, FormError, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::billing::{WindowStatus, Zone};
+use shared::billing::WindowStatus;
 use shared::readings::{
     Consumption, HIGH_CONSUMPTION_WARNING, READINGS_SENT_MESSAGE, ReadingHistory, ReadingRow,
-    ReadingSheet, format_reading, is_unusually_high, window_closed_message,
+    ReadingSheet, format_reading, window_closed_message,
 };
 
 const TABS: [(&str, &str); 3] = [
@@ -107,7 +107,7 @@ fn HistoryTable(account: i64, h: ReadingHistory) -> impl IntoView {
                             {h.readings.into_iter().map(|r| view! {
                                 <tr>
                                     <td>{r.period.caption()}</td>
-                                    <th scope="row">{format!("{} № {}{}", r.service, r.serial, zone_suffix(r.zone))}</th>
+                                    <th scope="row">{format!("{} № {}{}", r.service, r.serial, r.zone.suffix())}</th>
                                     <td class="num">{r.value}</td>
                                     <td>{r.taken_on}</td>
                                     <td>{r.source}</td>
@@ -122,11 +122,55 @@ fn HistoryTable(account: i64, h: ReadingHistory) -> impl IntoView {
     }
 }
 
-fn zone_suffix(zone: Zone) -> String {
-    if zone == Zone::Single {
-        String::new()
-    } else {
-        format!(", {}", zone.caption())
+/// The result of the last submission of a readings form.
+type Outcome = Signal<Option<Result<(), shared::ApiError>>>;
+
+/// The key of the next submission: a new one once a submission is stored, so that a
+/// correction is a submission of its own while a repeated request stays the same.
+fn submission_key(outcome: Outcome) -> RwSignal<String> {
+    let key = RwSignal::new(idempotency_key());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = outcome.get() {
+            key.set(idempotency_key());
+        }
+    });
+    key
+}
+
+/// The confirmation a consumption far above the usual waits for, once the server asked.
+#[component]
+fn ConfirmHigh(outcome: Outcome) -> impl IntoView {
+    let warned = move || {
+        outcome.get().and_then(Result::err).is_some_and(|e| {
+            matches!(&e, shared::ApiError::Invalid { fields } if fields.iter().any(|f| f.message == HIGH_CONSUMPTION_WARNING))
+        })
+    };
+    view! {
+        <Show when=warned>
+            <label class="checkbox">
+                <input type="checkbox" name="confirm" value="yes" />
+                " Показания верны, передать их"
+            </label>
+        </Show>
+    }
+}
+
+/// The table of «Передать показания»: its head, and a [`ReadingLine`] per row as children.
+#[component]
+fn ReadingsTable(#[prop(into)] caption: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table readings">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"Прибор учета"</th>
+                    <th scope="col" class="num">"Предыдущие показания"</th>
+                    <th scope="col">"Текущие показания"</th>
+                    <th scope="col" class="num">"Расход"</th>
+                </tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -152,12 +196,7 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
     let done = move || query.read().get("done").is_some();
     let submit = ServerAction::<SubmitReadings>::new();
     let echo = use_context::<FormEcho>();
-    let last_error = submit.value();
-    let warned = move || {
-        last_error.get().and_then(Result::err).is_some_and(|e| {
-            matches!(&e, shared::ApiError::Invalid { fields } if fields.iter().any(|f| f.message == HIGH_CONSUMPTION_WARNING))
-        })
-    };
+    let last_error: Outcome = Signal::derive(move || submit.value().get());
     let status = match s.status {
         WindowStatus::Open { .. } => s.status.caption(),
         WindowStatus::Closed { .. } => window_closed_message(s.window),
@@ -173,13 +212,7 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
     if s.rows.is_empty() {
         return view! { <p class="notice">"По лицевому счету нет приборов учета."</p> }.into_any();
     }
-    // A new key once a submission is stored: the next one (a correction) is another.
-    let key = RwSignal::new(idempotency_key());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = submit.value().get() {
-            key.set(idempotency_key());
-        }
-    });
+    let key = submission_key(last_error);
     let rows: Vec<(usize, ReadingRow, RwSignal<String>)> = s
         .rows
         .into_iter()
@@ -200,26 +233,10 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
         <ActionForm action=submit>
             <input type="hidden" name="account" value=s.account.to_string() />
             <input type="hidden" name="key" value=key.get_untracked() prop:value=move || key.get() />
-            <div class="table-wrap">
-                <table class="table readings">
-                    <caption class="visually-hidden">"Передать показания"</caption>
-                    <thead><tr>
-                        <th scope="col">"Прибор учета"</th>
-                        <th scope="col" class="num">"Предыдущие показания"</th>
-                        <th scope="col">"Текущие показания"</th>
-                        <th scope="col" class="num">"Расход"</th>
-                    </tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|(i, row, value)| view! { <ReadingLine i row value error=Signal::derive(move || last_error.get()) /> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <Show when=warned>
-                <label class="checkbox">
-                    <input type="checkbox" name="confirm" value="yes" />
-                    " Показания верны, передать их"
-                </label>
-            </Show>
+            <ReadingsTable caption="Передать показания">
+                {rows.into_iter().map(|(i, row, value)| view! { <ReadingLine i row value error=last_error /> }).collect_view()}
+            </ReadingsTable>
+            <ConfirmHigh outcome=last_error />
             <FormError message=action_error(submit.value(), None) />
             <div class="cluster">
                 <button type="submit" class="button button--primary">"Передать показания"</button>
@@ -245,7 +262,7 @@ pub fn ReadingLine(
     let field = format!("value:{key}");
     let id = format!("reading-{i}");
     let error_id = format!("{id}-error");
-    let caption = format!("{} № {}{}", row.service, row.serial, zone_suffix(row.zone));
+    let caption = format!("{} № {}{}", row.service, row.serial, row.zone.suffix());
     let unit = row.unit.clone();
     let checked = {
         let row = row.clone();
@@ -265,17 +282,13 @@ pub fn ReadingLine(
         server_message.track();
         edited.set(false);
     });
-    let usual = row.usual;
-    let (sent, dial) = (row.sent, row.dial);
+    let confirming = StoredValue::new(row.clone());
     let message = move || {
         if let Some(Err(m)) = checked.get() {
             return Some(m);
         }
-        let resent =
-            sent.is_some() && shared::readings::parse_reading(&value.get(), dial).ok() == sent;
         if let Some(Ok(c)) = checked.get()
-            && !resent
-            && is_unusually_high(c.amount(), usual)
+            && confirming.with_value(|r| r.needs_confirmation(&value.get(), c))
         {
             return Some(HIGH_CONSUMPTION_WARNING.to_string());
         }
@@ -380,18 +393,8 @@ fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
     let done = move || query.read().get("done").is_some();
     let submit = ServerAction::<SubmitAllReadings>::new();
     let echo = use_context::<FormEcho>();
-    let last_error = submit.value();
-    let key = RwSignal::new(idempotency_key());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = submit.value().get() {
-            key.set(idempotency_key());
-        }
-    });
-    let warned = move || {
-        last_error.get().and_then(Result::err).is_some_and(|e| {
-            matches!(&e, shared::ApiError::Invalid { fields } if fields.iter().any(|f| f.message == HIGH_CONSUMPTION_WARNING))
-        })
-    };
+    let last_error: Outcome = Signal::derive(move || submit.value().get());
+    let key = submission_key(last_error);
     let (open, closed): (Vec<ReadingSheet>, Vec<ReadingSheet>) = list
         .into_iter()
         .partition(|s| s.is_open() && !s.rows.is_empty());
@@ -421,25 +424,16 @@ fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
                         .unwrap_or_default();
                     view! {
                         <ReadingLine i row value=RwSignal::new(typed) prefix=prefix.clone()
-                            error=Signal::derive(move || last_error.get()) />
+                            error=last_error />
                     }
                 })
                 .collect_view();
             view! {
                 <h2>{format!("Лицевой счет № {}", s.number)}</h2>
                 <p class="field__error" aria-live="polite">{account_error}</p>
-                <div class="table-wrap">
-                    <table class="table readings">
-                        <caption class="visually-hidden">{format!("Показания по лицевому счету № {}", s.number)}</caption>
-                        <thead><tr>
-                            <th scope="col">"Прибор учета"</th>
-                            <th scope="col" class="num">"Предыдущие показания"</th>
-                            <th scope="col">"Текущие показания"</th>
-                            <th scope="col" class="num">"Расход"</th>
-                        </tr></thead>
-                        <tbody>{lines}</tbody>
-                    </table>
-                </div>
+                <ReadingsTable caption=format!("Показания по лицевому счету № {}", s.number)>
+                    {lines}
+                </ReadingsTable>
             }
         })
         .collect_view();
@@ -453,12 +447,7 @@ fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
             <ActionForm action=submit>
                 <input type="hidden" name="key" value=key.get_untracked() prop:value=move || key.get() />
                 {tables}
-                <Show when=warned>
-                    <label class="checkbox">
-                        <input type="checkbox" name="confirm" value="yes" />
-                        " Показания верны, передать их"
-                    </label>
-                </Show>
+                <ConfirmHigh outcome=last_error />
                 <FormError message=action_error(submit.value(), None) />
                 <button type="submit" class="button button--primary">"Передать показания"</button>
             </ActionForm>

@@ -138,16 +138,10 @@ impl MetersPort for AccountsService {
 
     async fn reading_sheets(&self, session: &str) -> Result<Vec<ReadingSheet>, ApiError> {
         let person = self.identity.session_person(session).await?;
-        let accounts: Vec<i64> = sqlx::query_scalar(
-            "SELECT account_id FROM account_links WHERE person_id = $1 ORDER BY created_at, id",
-        )
-        .bind(person)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(db)?;
+        let accounts = self.accounts_of(person).await?;
         let mut sheets = Vec::with_capacity(accounts.len());
         for account in accounts {
-            sheets.push(self.sheet_for(person, account).await?);
+            sheets.push(self.sheet_for(person, account.id).await?);
         }
         Ok(sheets)
     }
@@ -188,7 +182,7 @@ impl MetersPort for AccountsService {
                 return Err(ApiError::NotFound);
             };
             // What was sent before comes back prefilled: sending it again changes nothing.
-            if row.sent.is_some() && parse_reading(typed, row.dial).ok() == row.sent {
+            if row.is_resent(typed) {
                 unchanged = true;
                 continue;
             }
@@ -199,7 +193,7 @@ impl MetersPort for AccountsService {
             }
             match row.check(typed) {
                 Ok(used) => {
-                    if is_unusually_high(used.amount(), row.usual) && !confirmed {
+                    if row.needs_confirmation(typed, used) && !confirmed {
                         errors.add(&field, HIGH_CONSUMPTION_WARNING);
                         continue;
                     }
@@ -296,7 +290,7 @@ impl MetersPort for AccountsService {
                     period: Period::from_yyyymm(r.0).unwrap_or(Period(r.0)),
                     service: r.1,
                     serial: r.2,
-                    zone: Zone::from_code(&r.3).unwrap_or(Zone::Single),
+                    zone: super::service::stored_zone(&r.3),
                     value: shared::billing::thousandths(r.4, u32::try_from(r.5).unwrap_or(0)),
                     source: source_caption(&r.6).to_string(),
                     accepted: r.7 != 0,

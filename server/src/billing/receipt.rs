@@ -1,13 +1,13 @@
 //! Receipts (U-PAY-11) and tariff documents (U-DET-4) as PDF: the data of a month gathered
 //! from the ledger, then drawn by [`crate::receipt_pdf`] off the async runtime.
 
-use super::service::{AccountRow, AccountsService};
+use super::service::{AccountRow, AccountsService, stored_zone};
 use crate::error::{db, internal};
 use crate::receipt_pdf::{
     PayeeBlock, ReceiptDocument, ReceiptLine, ReceiptReading, TariffDocument, TariffRow,
     render_receipt, render_tariffs,
 };
-use shared::billing::{Period, PeriodRange, Zone, thousandths};
+use shared::billing::{Period, PeriodRange, thousandths};
 use shared::payment_qr::{Payee, PaymentRequest, payment_qr_payload};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
 use shared::{ApiError, Kopecks};
@@ -60,12 +60,6 @@ impl BranchPayee {
             bic,
         })
     }
-}
-
-macro_rules! total {
-    ($expr:literal) => {
-        concat!("COALESCE(CAST(SUM(", $expr, ") AS BIGINT), 0)")
-    };
 }
 
 /// Draws off the async runtime (a PDF document is not `Send`).
@@ -166,10 +160,6 @@ impl AccountsService {
         } else {
             None
         };
-        let zone_caption = |code: &str| match Zone::from_code(code) {
-            Some(Zone::Single) | None => String::new(),
-            Some(z) => z.caption().to_string(),
-        };
         Ok(ReceiptDocument {
             payee: branch.block(),
             account_number: row.number.clone(),
@@ -180,14 +170,9 @@ impl AccountsService {
             previous_balance,
             lines: charges
                 .iter()
-                .map(|(service, unit, supplier, zone, quantity, price, amount)| {
-                    let zone = zone_caption(zone);
-                    ReceiptLine {
-                        service: if zone.is_empty() {
-                            service.clone()
-                        } else {
-                            format!("{service} ({zone})")
-                        },
+                .map(
+                    |(service, unit, supplier, zone, quantity, price, amount)| ReceiptLine {
+                        service: format!("{service}{}", stored_zone(zone).suffix()),
                         supplier: supplier.clone(),
                         unit: unit.clone(),
                         quantity: if *quantity == 0 {
@@ -197,8 +182,8 @@ impl AccountsService {
                         },
                         tariff: (*price > 0).then_some(Kopecks(*price)),
                         amount: Kopecks(*amount),
-                    }
-                })
+                    },
+                )
                 .collect(),
             charged_total,
             paid: Kopecks(paid),
@@ -210,7 +195,7 @@ impl AccountsService {
                     ReceiptReading {
                         service: service.clone(),
                         meter_serial: serial.clone(),
-                        zone: zone_caption(zone),
+                        zone: stored_zone(zone).label().unwrap_or_default().to_string(),
                         previous: previous.map_or_else(String::new, |p| thousandths(p, digits)),
                         current: thousandths(*value, digits),
                         consumption: previous
@@ -280,10 +265,7 @@ impl AccountsService {
                 .into_iter()
                 .map(|(service, zone, unit, price, _)| TariffRow {
                     service,
-                    zone: match Zone::from_code(&zone) {
-                        Some(Zone::Single) | None => String::new(),
-                        Some(z) => z.caption().to_string(),
-                    },
+                    zone: stored_zone(&zone).label().unwrap_or_default().to_string(),
                     unit,
                     price: Kopecks(price),
                     valid_from: period.caption(),

@@ -78,19 +78,13 @@ const ACCOUNT_COLUMNS: &str = "a.id, a.number, l.name, a.address, b.name AS bran
      FROM account_links l JOIN accounts a ON a.id = l.account_id \
      JOIN branches b ON b.id = a.branch_id";
 
-fn zone(code: &str) -> Zone {
+/// A stored zone code; an unknown one reads as a single rate.
+pub(crate) fn stored_zone(code: &str) -> Zone {
     Zone::from_code(code).unwrap_or(Zone::Single)
 }
 
 fn period(value: i64) -> Period {
     Period::from_yyyymm(value).unwrap_or(Period(value))
-}
-
-/// The sum of a column as BIGINT on both backends (PostgreSQL's SUM of BIGINT is NUMERIC).
-macro_rules! total {
-    ($expr:literal) => {
-        concat!("COALESCE(CAST(SUM(", $expr, ") AS BIGINT), 0)")
-    };
 }
 
 impl AccountsService {
@@ -150,6 +144,17 @@ impl AccountsService {
         .await
         .map_err(db)?
         .ok_or(ApiError::NotFound)
+    }
+
+    /// The accounts linked to a person, in the order they were linked.
+    pub(crate) async fn accounts_of(&self, person: i64) -> Result<Vec<AccountRow>, ApiError> {
+        sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 ORDER BY l.created_at, l.id"
+        )))
+        .bind(person)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db)
     }
 
     /// Charges minus payments to date.
@@ -266,13 +271,7 @@ impl AccountsPort for AccountsService {
 
     async fn list(&self, session: &str) -> Result<Vec<AccountCard>, ApiError> {
         let person = self.identity.session_person(session).await?;
-        let rows = sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 ORDER BY l.created_at, l.id"
-        )))
-        .bind(person)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(db)?;
+        let rows = self.accounts_of(person).await?;
         Ok(rows.iter().map(AccountRow::card).collect())
     }
 
@@ -513,7 +512,7 @@ impl AccountsPort for AccountsService {
                 tariffs.push(TariffEntry {
                     service: service.clone(),
                     unit: unit.clone(),
-                    zone: zone(zone_code),
+                    zone: stored_zone(zone_code),
                     price: Kopecks(*price),
                     valid_from: from,
                     act: act.clone(),
@@ -580,7 +579,7 @@ impl AccountsPort for AccountsService {
                     service: c.1,
                     unit: c.2,
                     supplier: c.3,
-                    zone: zone(&c.4),
+                    zone: stored_zone(&c.4),
                     quantity: c.5,
                     price: Kopecks(c.6),
                     amount: Kopecks(c.7),
@@ -646,7 +645,7 @@ impl AccountsPort for AccountsService {
                     period: period(r.0),
                     service: r.1,
                     unit: r.2,
-                    zone: zone(&r.3),
+                    zone: stored_zone(&r.3),
                     quantity: r.4,
                     charged: Kopecks(r.5),
                 })
@@ -727,13 +726,7 @@ impl AccountsPort for AccountsService {
                 .await
                 .map_err(db)?
                 .flatten();
-        let rows = sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 ORDER BY l.created_at, l.id"
-        )))
-        .bind(person)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(db)?;
+        let rows = self.accounts_of(person).await?;
         let today = self.clock.today().iso();
         for row in rows {
             let wants_electronic = electronic.iter().any(|(id, e)| *id == row.id && *e);
