@@ -10,6 +10,7 @@ pub mod error;
 pub mod identity;
 pub mod notify;
 pub mod password;
+pub mod payments;
 pub mod portal;
 pub mod qr_sign_in;
 pub mod rate_limit;

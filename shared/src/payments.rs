@@ -69,6 +69,222 @@ pub fn check_payment(
     Ok((amounts, total))
 }
 
+/// «Выберите способ оплаты» (U-PAY-6..8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PaymentMethod {
+    /// Система быстрых платежей: a QR code the bank's app reads.
+    Sbp,
+    /// A bank card on the acquirer's page.
+    Card,
+    /// A saved card charged on the customer's autopay day.
+    Autopay,
+}
+
+impl PaymentMethod {
+    /// What the customer may choose on the payment page.
+    pub const CHOICES: [PaymentMethod; 2] = [PaymentMethod::Sbp, PaymentMethod::Card];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentMethod::Sbp => "sbp",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Autopay => "autopay",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            PaymentMethod::Sbp,
+            PaymentMethod::Card,
+            PaymentMethod::Autopay,
+        ]
+        .into_iter()
+        .find(|m| m.code() == code)
+    }
+
+    pub fn caption(self) -> &'static str {
+        match self {
+            PaymentMethod::Sbp => "Система быстрых платежей (СБП)",
+            PaymentMethod::Card => "Банковская карта",
+            PaymentMethod::Autopay => "Автоплатеж",
+        }
+    }
+}
+
+pub const METHOD_MISSING_MESSAGE: &str = "Выберите способ оплаты.";
+pub const RULES_MISSING_MESSAGE: &str = "Подтвердите, что ознакомились с правилами оплаты.";
+pub const PAYMENT_SUCCEEDED_MESSAGE: &str = "Оплата прошла успешно. Спасибо!";
+pub const PAYMENT_FAILED_MESSAGE: &str = "Оплата не прошла. Деньги не списаны, попробуйте еще раз или выберите другой способ оплаты.";
+pub const PAYMENT_EXPIRED_MESSAGE: &str =
+    "Срок действия ссылки на оплату истек. Оформите оплату еще раз.";
+
+/// A supplier's line of the payment page: what the account owes it (never negative; an
+/// overpayment shows as nothing owed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayLine {
+    pub account: i64,
+    pub account_number: String,
+    pub supplier_id: i64,
+    pub supplier: String,
+    /// Charges minus payments to this supplier; negative is an overpayment.
+    pub balance: Kopecks,
+}
+
+impl PayLine {
+    /// The form's name of the line: «<account>:<supplier>».
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.account, self.supplier_id)
+    }
+
+    /// «Сумма, руб.» as the page first shows it: the debt, or nothing for an advance.
+    pub fn prefill(&self) -> String {
+        if self.balance.0 > 0 {
+            self.balance.format_number()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Everything the payment page shows: the lines of one account or of all of them (U-ALL-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaySheet {
+    pub lines: Vec<PayLine>,
+    /// The largest payment the provider accepts.
+    pub maximum: Kopecks,
+    /// Where «Получить квитанцию» sends the receipt (the confirmed e-mail), if anywhere.
+    pub receipt_email: Option<String>,
+    /// Whether an acquirer is configured: without one the page says payment is unavailable.
+    pub available: bool,
+}
+
+/// The payment form as sent: a line per [`PayLine`] in order, the method, the rules box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentForm {
+    pub lines: Vec<LineInput>,
+    pub method: Option<String>,
+    pub rules_accepted: bool,
+}
+
+/// A checked payment form: amounts per line index, their total and the method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedPayment {
+    pub amounts: Vec<(usize, Kopecks)>,
+    pub total: Kopecks,
+    pub method: PaymentMethod,
+}
+
+/// The form's field of line `i`'s amount.
+pub fn amount_field(i: usize) -> String {
+    format!("amount:{i}")
+}
+
+pub const LINES_FIELD: &str = "lines";
+pub const METHOD_FIELD: &str = "method";
+pub const RULES_FIELD: &str = "rules";
+
+/// The whole payment form (U-PAY-6): the lines ([`check_payment`]), a method the customer may
+/// choose, and the rules accepted. Every problem is named next to its field.
+pub fn check_payment_form(
+    form: &PaymentForm,
+    maximum: Kopecks,
+) -> Result<CheckedPayment, Vec<crate::FieldError>> {
+    use crate::FieldError;
+    let mut errors = Vec::new();
+    let lines = match check_payment(&form.lines, maximum) {
+        Ok(ok) => Some(ok),
+        Err(PaymentFormError::Lines(bad)) => {
+            errors.extend(
+                bad.into_iter()
+                    .map(|(i, m)| FieldError::new(amount_field(i), m)),
+            );
+            None
+        }
+        Err(PaymentFormError::Total(m)) => {
+            errors.push(FieldError::new(LINES_FIELD, m));
+            None
+        }
+    };
+    let method = form
+        .method
+        .as_deref()
+        .and_then(PaymentMethod::from_code)
+        .filter(|m| PaymentMethod::CHOICES.contains(m));
+    if method.is_none() {
+        errors.push(FieldError::new(METHOD_FIELD, METHOD_MISSING_MESSAGE));
+    }
+    if !form.rules_accepted {
+        errors.push(FieldError::new(RULES_FIELD, RULES_MISSING_MESSAGE));
+    }
+    match (lines, method) {
+        (Some((amounts, total)), Some(method)) if errors.is_empty() => Ok(CheckedPayment {
+            amounts,
+            total,
+            method,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Where a payment stands, as the customer sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentState {
+    /// Waiting for the customer at the bank; `expires_in_secs` until the link stops working.
+    Pending { expires_in_secs: i64 },
+    /// The link ran out before the bank answered.
+    Expired,
+    Succeeded,
+    Failed,
+}
+
+impl PaymentState {
+    pub fn is_final(self) -> bool {
+        matches!(self, PaymentState::Succeeded | PaymentState::Failed)
+    }
+
+    pub fn caption(self) -> &'static str {
+        match self {
+            PaymentState::Pending { .. } => "Ожидает оплаты",
+            PaymentState::Expired => "Срок оплаты истек",
+            PaymentState::Succeeded => "Оплачено",
+            PaymentState::Failed => "Не оплачено",
+        }
+    }
+}
+
+/// A payment's line: which account and supplier get how much.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidLine {
+    pub account_number: String,
+    pub supplier: String,
+    pub amount: Kopecks,
+}
+
+/// A payment as its page shows it (U-PAY-7, U-PAY-8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub id: i64,
+    /// The payment's number for the customer and the acquirer.
+    pub number: String,
+    pub method: PaymentMethod,
+    pub amount: Kopecks,
+    pub state: PaymentState,
+    pub lines: Vec<PaidLine>,
+    /// The SBP link (for the QR code and the bank app) or the card page, once the acquirer
+    /// gave it.
+    pub link: Option<String>,
+    /// The account to go back to (the first one paid).
+    pub account: Option<i64>,
+    /// Where the receipt of the payment goes, when the customer asked for one.
+    pub receipt_email: Option<String>,
+}
+
+/// «Осталось 4:59» of a pending payment.
+pub fn countdown(secs: i64) -> String {
+    let secs = secs.max(0);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +341,52 @@ mod tests {
             check_payment(&[line(true, "150000,01")], MAX),
             Err(PaymentFormError::Total(_))
         ));
+    }
+
+    fn form(lines: Vec<LineInput>, method: Option<&str>, rules: bool) -> PaymentForm {
+        PaymentForm {
+            lines,
+            method: method.map(str::to_string),
+            rules_accepted: rules,
+        }
+    }
+
+    #[test]
+    fn the_form_names_every_missing_choice() {
+        let ok = check_payment_form(&form(vec![line(true, "100")], Some("sbp"), true), MAX)
+            .unwrap();
+        assert_eq!(ok.total, Kopecks(10_000));
+        assert_eq!(ok.method, PaymentMethod::Sbp);
+        let errors =
+            check_payment_form(&form(vec![line(true, "5")], None, false), MAX).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["amount:0", METHOD_FIELD, RULES_FIELD]);
+        // Autopay is not a choice of the form.
+        assert!(
+            check_payment_form(&form(vec![line(true, "100")], Some("autopay"), true), MAX)
+                .is_err()
+        );
+        let errors =
+            check_payment_form(&form(vec![line(false, "100")], Some("card"), true), MAX)
+                .unwrap_err();
+        assert_eq!(errors[0].field, LINES_FIELD);
+    }
+
+    #[test]
+    fn a_line_prefills_only_a_debt() {
+        let mut l = PayLine {
+            account: 3,
+            account_number: "100000003".into(),
+            supplier_id: 7,
+            supplier: "Энергосбыт".into(),
+            balance: Kopecks(123_456),
+        };
+        assert_eq!(l.key(), "3:7");
+        assert_eq!(Kopecks::parse(&l.prefill()), Ok(Kopecks(123_456)));
+        l.balance = Kopecks(-500);
+        assert_eq!(l.prefill(), "");
+        assert_eq!(countdown(299), "4:59");
+        assert_eq!(countdown(-3), "0:00");
     }
 
     proptest! {
