@@ -85,6 +85,11 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view=pages::billing::BillingPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view=pages::meters::MetersPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("readings") view=pages::meters::AllReadingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("pay")) view=pages::pay::PayPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("pay-all") view=pages::pay::PayAllPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), StaticSegment("rules")) view=pages::pay::PaymentRulesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), ParamSegment("id")) view=pages::pay::PaymentPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view=pages::pay::AutopayPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />

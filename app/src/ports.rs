@@ -21,6 +21,7 @@ pub struct AppState {
     pub qr_sign_in: Arc<dyn QrSignInPort>,
     pub accounts: Arc<dyn AccountsPort>,
     pub meters: Arc<dyn MetersPort>,
+    pub payments: Arc<dyn PaymentsPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
 }
@@ -297,6 +298,68 @@ pub trait AccountsPort: Send + Sync {
         description: &str,
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
+}
+
+/// [Оплатить] as the form sent it: a key («<account>:<supplier>»), an amount and a tick per
+/// line of the page; the method; the rules box; «Получить квитанцию».
+#[derive(Clone, Debug, Default)]
+pub struct PaymentRequest {
+    /// The account of the page, or `None` for «Оплатить по всем лицевым счетам».
+    pub account: Option<i64>,
+    pub keys: Vec<String>,
+    pub amounts: Vec<String>,
+    /// The keys of the ticked lines.
+    pub chosen: Vec<String>,
+    pub method: Option<String>,
+    pub rules_accepted: bool,
+    pub receipt: bool,
+    pub idempotency_key: String,
+}
+
+/// A payment created (or found again by its key) and where the customer goes next.
+#[derive(Clone, Debug)]
+pub struct PaymentStart {
+    pub id: i64,
+    /// The acquirer's card page, or the payment's own page.
+    pub redirect: String,
+}
+
+/// Payments (U-PAY-6..8, U-ALL-1, U-PRF-6).
+#[async_trait]
+pub trait PaymentsPort: Send + Sync {
+    /// The payment page: one account's suppliers, or those of every linked account.
+    async fn pay_sheet(
+        &self,
+        session: &str,
+        account: Option<i64>,
+    ) -> Result<shared::payments::PaySheet, ApiError>;
+    /// [Оплатить]: checks the form by the rule of `shared`, creates the payment once per
+    /// idempotency key and asks the acquirer for its link.
+    async fn create_payment(
+        &self,
+        session: &str,
+        request: PaymentRequest,
+    ) -> Result<PaymentStart, ApiError>;
+    /// A payment of the session's person, asking the acquirer when its notice is late.
+    async fn payment(
+        &self,
+        session: &str,
+        id: i64,
+    ) -> Result<shared::payments::PaymentView, ApiError>;
+    /// «Подключенные платежные реквизиты»: autopay of every linked account.
+    async fn autopays(&self, session: &str)
+    -> Result<Vec<shared::payments::AutopayLine>, ApiError>;
+    /// «Подключить автоплатеж»: checks the settings and sends the customer to the acquirer's
+    /// page to save a card; returns that page's address.
+    async fn start_autopay(
+        &self,
+        session: &str,
+        account: i64,
+        day: &str,
+        max_amount: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+    async fn stop_autopay(&self, session: &str, account: i64) -> Result<(), ApiError>;
 }
 
 /// Meters and readings of the customer's accounts (U-MTR-1..4).

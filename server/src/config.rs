@@ -40,6 +40,14 @@ pub struct Config {
     /// `KABINET_PROVIDER_TOKEN`: the bearer token of the provider's endpoints (the readings
     /// export); without it they answer 404.
     pub provider_token: Option<String>,
+    /// `KABINET_PAYMENT_MAX_RUB`, default 150 000: the largest payment accepted, in roubles.
+    pub payment_maximum: shared::Kopecks,
+    /// `KABINET_SANDBOX_SECRET` (development): the sandbox acquirer's signing key, the same
+    /// on every instance.
+    pub sandbox_secret: String,
+    /// `KABINET_SANDBOX_DELAY_SECS` (development), default 1: how late the sandbox acquirer's
+    /// notifications arrive.
+    pub sandbox_delay_secs: i64,
 }
 
 impl Config {
@@ -79,7 +87,32 @@ impl Config {
             bail!("KABINET_PUBLIC_URL must start with http:// or https://");
         }
         let (smtp, sms_gateway) = crate::senders::senders_from_lookup(get)?;
+        let payment_maximum = match get("KABINET_PAYMENT_MAX_RUB") {
+            None => shared::Kopecks::from_rubles(150_000),
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|r| (10..=100_000_000).contains(r))
+                .map(shared::Kopecks::from_rubles)
+                .context(
+                    "KABINET_PAYMENT_MAX_RUB must be a whole number of roubles, at least 10",
+                )?,
+        };
+        let sandbox_delay_secs = match get("KABINET_SANDBOX_DELAY_SECS") {
+            None => 1,
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (0..=3600).contains(s))
+                .context("KABINET_SANDBOX_DELAY_SECS must be 0 to 3600")?,
+        };
         Ok(Config {
+            payment_maximum,
+            sandbox_secret: get("KABINET_SANDBOX_SECRET")
+                .unwrap_or_else(|| "kabinet-sandbox-development-secret".into()),
+            sandbox_delay_secs,
             smtp,
             sms_gateway,
             listen,

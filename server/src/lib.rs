@@ -1,6 +1,14 @@
 //! Kabinet's server: configuration, database, the services behind the ports the pages call,
 //! and the HTTP side.
 
+/// The sum of a column as BIGINT on both backends (PostgreSQL's SUM of BIGINT is NUMERIC,
+/// which `sqlx::Any` cannot decode).
+macro_rules! total {
+    ($expr:literal) => {
+        concat!("COALESCE(CAST(SUM(", $expr, ") AS BIGINT), 0)")
+    };
+}
+
 pub mod billing;
 pub mod clock;
 pub mod codes;
@@ -35,6 +43,9 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     pub qr_sign_in: Arc<qr_sign_in::QrSignInService>,
     pub accounts: Arc<billing::service::AccountsService>,
+    pub payments: Arc<payments::service::PaymentsService>,
+    /// The sandbox acquirer, in development.
+    pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     pub codes: codes::Codes,
     /// The ports as the pages' server functions see them.
     pub app_state: AppState,
@@ -85,6 +96,30 @@ impl Services {
             identity.clone(),
             limits.clone(),
         ));
+        let sandbox = if config.is_development() {
+            Some(Arc::new(payments::sandbox::Sandbox::new(
+                db.clone(),
+                clock.clone(),
+                config.sandbox_secret.as_bytes().to_vec(),
+                &config.public_url,
+                config.sandbox_delay_secs,
+            )?))
+        } else {
+            None
+        };
+        let acquirer: Option<Arc<dyn payments::acquirer::Acquirer>> = sandbox
+            .clone()
+            .map(|s| s as Arc<dyn payments::acquirer::Acquirer>);
+        let payments = Arc::new(payments::service::PaymentsService::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            accounts.clone(),
+            notifier.clone(),
+            acquirer,
+            &config.public_url,
+            config.payment_maximum,
+        ));
         let portal = Arc::new(portal::PortalService {
             db: db.clone(),
             provider_name: config.provider_name.clone(),
@@ -96,6 +131,7 @@ impl Services {
             qr_sign_in: qr_sign_in.clone(),
             accounts: accounts.clone(),
             meters: accounts.clone(),
+            payments: payments.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {
@@ -107,6 +143,8 @@ impl Services {
             identity,
             qr_sign_in,
             accounts,
+            payments,
+            sandbox,
             codes,
             app_state,
         })
@@ -118,6 +156,25 @@ pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
     match config.now {
         Some(start) => Arc::new(clock::StartedClock::new(start)),
         None => Arc::new(clock::SystemClock),
+    }
+}
+
+/// The background work of a server instance, every few seconds: the sandbox acquirer's
+/// notifications and the autopays due. Safe with several instances (each job is claimed in
+/// the database).
+pub async fn run_background_jobs(services: Services) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Some(sandbox) = &services.sandbox
+            && let Err(e) = sandbox.deliver_due().await
+        {
+            tracing::warn!(error = %e, "sandbox notifications not delivered");
+        }
+        if let Err(e) = services.payments.run_autopays().await {
+            tracing::warn!(error = %e, "autopays not run");
+        }
     }
 }
 

@@ -115,7 +115,9 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(address = %listen, ?mode, "Kabinet is serving on http://{listen}");
+            let jobs = tokio::spawn(server::run_background_jobs(services.clone()));
             server::serve(services, listener, server::shutdown_signal()).await?;
+            jobs.abort();
         }
     }
     Ok(())

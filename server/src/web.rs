@@ -67,7 +67,10 @@ pub fn router(services: Services) -> Router {
         .route("/login/qr.svg", get(qr_sign_in_code))
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
         .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
-        .route("/provider/readings.csv", get(provider_readings));
+        .route("/provider/readings.csv", get(provider_readings))
+        .merge(crate::payments::web::routes(
+            services.config.is_development(),
+        ));
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
@@ -444,20 +447,32 @@ async fn outbox_page(State(state): State<WebState>, Query(query): Query<OutboxQu
              <th scope=\"col\">Получатель</th><th scope=\"col\">Тема</th><th scope=\"col\">Текст</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     };
-    Html(format!(
-        "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Исходящие сообщения (режим разработки)</title><link rel=\"stylesheet\" href=\"/pkg/{}.css\"></head>\
-         <body><main class=\"page__main\"><section class=\"card\"><h1>Исходящие сообщения</h1>\
-         <p>Режим разработки: письма и SMS не отправляются, а сохраняются здесь.</p>\
-         <form method=\"get\"><label for=\"to\">Получатель</label> <input id=\"to\" name=\"to\" value=\"{}\"> <button class=\"button\" type=\"submit\">Показать</button></form>\
-         {body}</section></main></body></html>",
-        app::OUTPUT_NAME,
-        escape(query.to.as_deref().unwrap_or(""))
-    ))
+    plain_page(
+        "Исходящие сообщения (режим разработки)",
+        &format!(
+            "<h1>Исходящие сообщения</h1>\
+             <p>Режим разработки: письма и SMS не отправляются, а сохраняются здесь.</p>\
+             <form method=\"get\"><label for=\"to\">Получатель</label> <input id=\"to\" name=\"to\" value=\"{}\"> <button class=\"button\" type=\"submit\">Показать</button></form>\
+             {body}",
+            escape(query.to.as_deref().unwrap_or(""))
+        ),
+    )
     .into_response()
 }
 
-fn escape(s: &str) -> String {
+/// A page outside the cabinet's application (development tools, the sandbox acquirer): the
+/// cabinet's stylesheet, `body` inside a card.
+pub(crate) fn plain_page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/{}.css\"></head>\
+         <body><main class=\"page__main\"><section class=\"card\">{body}</section></main></body></html>",
+        escape(title),
+        app::OUTPUT_NAME,
+    ))
+}
+
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -459,6 +459,8 @@ pub struct AccountOverview {
     pub window_status: WindowStatus,
     pub e_receipt: bool,
     pub e_receipt_allowed: bool,
+    /// Whether autopay is on for the account (U-ACC-4 hides [Подключить автоплатеж] then).
+    pub autopay: bool,
     /// The newest month with charges (the default receipt).
     pub last_period: Option<Period>,
 }

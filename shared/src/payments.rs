@@ -114,7 +114,8 @@ impl PaymentMethod {
 pub const METHOD_MISSING_MESSAGE: &str = "Выберите способ оплаты.";
 pub const RULES_MISSING_MESSAGE: &str = "Подтвердите, что ознакомились с правилами оплаты.";
 pub const PAYMENT_SUCCEEDED_MESSAGE: &str = "Оплата прошла успешно. Спасибо!";
-pub const PAYMENT_FAILED_MESSAGE: &str = "Оплата не прошла. Деньги не списаны, попробуйте еще раз или выберите другой способ оплаты.";
+pub const PAYMENT_FAILED_MESSAGE: &str =
+    "Оплата не прошла. Деньги не списаны, попробуйте еще раз или выберите другой способ оплаты.";
 pub const PAYMENT_EXPIRED_MESSAGE: &str =
     "Срок действия ссылки на оплату истек. Оформите оплату еще раз.";
 
@@ -230,7 +231,9 @@ pub fn check_payment_form(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentState {
     /// Waiting for the customer at the bank; `expires_in_secs` until the link stops working.
-    Pending { expires_in_secs: i64 },
+    Pending {
+        expires_in_secs: i64,
+    },
     /// The link ran out before the bank answered.
     Expired,
     Succeeded,
@@ -283,6 +286,82 @@ pub struct PaymentView {
 pub fn countdown(secs: i64) -> String {
     let secs = secs.max(0);
     format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// Autopay of an account as «Подключенные платежные реквизиты» shows it (U-PRF-6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutopayLine {
+    pub account: i64,
+    pub account_number: String,
+    pub address: String,
+    /// The card, the day of the month and the monthly maximum, when autopay is on.
+    pub autopay: Option<AutopaySettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutopaySettings {
+    /// «•••• 1111».
+    pub card: String,
+    pub day: u8,
+    pub max_amount: Kopecks,
+}
+
+pub const DAY_FIELD: &str = "day";
+pub const MAX_AMOUNT_FIELD: &str = "max_amount";
+pub const AUTOPAY_DAY_MESSAGE: &str = "Укажите день месяца от 1 до 28.";
+pub const AUTOPAY_ON_MESSAGE: &str = "Автоплатеж подключен.";
+pub const AUTOPAY_OFF_MESSAGE: &str = "Автоплатеж отключен.";
+
+/// «Подключить автоплатеж»: the day of the month (1–28, so that every month has it) and the
+/// most to take in a month (at least [`MIN_PAYMENT`], at most the provider's maximum).
+pub fn check_autopay(
+    day: &str,
+    max_amount: &str,
+    maximum: Kopecks,
+) -> Result<(u8, Kopecks), Vec<crate::FieldError>> {
+    use crate::FieldError;
+    let mut errors = Vec::new();
+    let day = match day.trim().parse::<u8>() {
+        Ok(d) if (1..=28).contains(&d) => Some(d),
+        _ => {
+            errors.push(FieldError::new(DAY_FIELD, AUTOPAY_DAY_MESSAGE));
+            None
+        }
+    };
+    let max = match check_line_amount(max_amount) {
+        Ok(k) if k <= maximum => Some(k),
+        Ok(_) => {
+            errors.push(FieldError::new(
+                MAX_AMOUNT_FIELD,
+                format!("Не более {maximum} в месяц"),
+            ));
+            None
+        }
+        Err(m) => {
+            errors.push(FieldError::new(MAX_AMOUNT_FIELD, m));
+            None
+        }
+    };
+    match (day, max) {
+        (Some(d), Some(m)) => Ok((d, m)),
+        _ => Err(errors),
+    }
+}
+
+/// What autopay takes from a debt: each supplier's debt of at least [`MIN_PAYMENT`], in the
+/// order given, as long as the month's maximum allows (a debt that does not fit whole is
+/// paid in part when the part is at least the minimum). Overpaid lines are skipped.
+pub fn autopay_amounts(balances: &[Kopecks], max_amount: Kopecks) -> Vec<(usize, Kopecks)> {
+    let mut left = max_amount.0;
+    let mut out = Vec::new();
+    for (i, b) in balances.iter().enumerate() {
+        let take = b.0.min(left);
+        if take >= MIN_PAYMENT.0 {
+            out.push((i, Kopecks(take)));
+            left -= take;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -353,8 +432,8 @@ mod tests {
 
     #[test]
     fn the_form_names_every_missing_choice() {
-        let ok = check_payment_form(&form(vec![line(true, "100")], Some("sbp"), true), MAX)
-            .unwrap();
+        let ok =
+            check_payment_form(&form(vec![line(true, "100")], Some("sbp"), true), MAX).unwrap();
         assert_eq!(ok.total, Kopecks(10_000));
         assert_eq!(ok.method, PaymentMethod::Sbp);
         let errors =
@@ -363,12 +442,10 @@ mod tests {
         assert_eq!(fields, vec!["amount:0", METHOD_FIELD, RULES_FIELD]);
         // Autopay is not a choice of the form.
         assert!(
-            check_payment_form(&form(vec![line(true, "100")], Some("autopay"), true), MAX)
-                .is_err()
+            check_payment_form(&form(vec![line(true, "100")], Some("autopay"), true), MAX).is_err()
         );
-        let errors =
-            check_payment_form(&form(vec![line(false, "100")], Some("card"), true), MAX)
-                .unwrap_err();
+        let errors = check_payment_form(&form(vec![line(false, "100")], Some("card"), true), MAX)
+            .unwrap_err();
         assert_eq!(errors[0].field, LINES_FIELD);
     }
 
@@ -387,6 +464,29 @@ mod tests {
         assert_eq!(l.prefill(), "");
         assert_eq!(countdown(299), "4:59");
         assert_eq!(countdown(-3), "0:00");
+    }
+
+    #[test]
+    fn autopay_settings_and_amounts() {
+        assert_eq!(check_autopay("5", "3000", MAX), Ok((5, Kopecks(300_000))));
+        let errors = check_autopay("31", "5", MAX).unwrap_err();
+        assert_eq!(errors[0].message, AUTOPAY_DAY_MESSAGE);
+        assert_eq!(errors[1].message, BELOW_MINIMUM_MESSAGE);
+        assert!(check_autopay("1", "150000,01", MAX).is_err());
+        let balances = [
+            Kopecks(50_000),
+            Kopecks(-2_000),
+            Kopecks(500),
+            Kopecks(80_000),
+        ];
+        assert_eq!(
+            autopay_amounts(&balances, Kopecks(100_000)),
+            vec![(0, Kopecks(50_000)), (3, Kopecks(50_000))]
+        );
+        assert_eq!(
+            autopay_amounts(&balances, Kopecks(50_500)),
+            vec![(0, Kopecks(50_000))]
+        );
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod meters;
+pub mod payments;
 pub mod portal;
 pub mod profile;
 pub mod qr;

@@ -281,6 +281,11 @@ fn Overview(o: AccountOverview) -> impl IntoView {
                 {receipt.map(|(href, label)| view! {
                     <a class="button button--primary" href=href download="" aria-label=label>"Скачать квитанцию"</a>
                 })}
+                <a class="button button--primary" href=format!("/accounts/{id}/pay")
+                    aria-label=format!("Оплатить по лицевому счету № {}", o.card.number)>"Оплатить"</a>
+                {(!o.autopay).then(|| view! {
+                    <a class="button button--secondary" href=format!("/profile/autopay?account={id}")>"Подключить автоплатеж"</a>
+                })}
                 {(o.e_receipt_allowed && !o.e_receipt).then(|| view! {
                     <ActionForm action=subscribe>
                         <input type="hidden" name="account" value=id.to_string() />

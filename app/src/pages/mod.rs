@@ -7,6 +7,7 @@ pub mod details;
 pub mod home;
 pub mod meters;
 pub mod not_found;
+pub mod pay;
 pub mod profile;
 pub mod qr;
 pub mod recover;

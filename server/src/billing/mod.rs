@@ -1,14 +1,6 @@
 //! The provider's billing data: its records, how they are read from files and generated for
 //! the demo, stored, and shown to the customers whose accounts they are.
 
-/// The sum of a column as BIGINT on both backends (PostgreSQL's SUM of BIGINT is NUMERIC,
-/// which `sqlx::Any` cannot decode).
-macro_rules! total {
-    ($expr:literal) => {
-        concat!("COALESCE(CAST(SUM(", $expr, ") AS BIGINT), 0)")
-    };
-}
-
 pub mod demo;
 pub mod export;
 pub mod import;

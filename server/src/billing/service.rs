@@ -276,8 +276,15 @@ impl AccountsPort for AccountsService {
     }
 
     async fn overview(&self, session: &str, account: i64) -> Result<AccountOverview, ApiError> {
-        let (_, row) = self.linked(session, account).await?;
+        let (person, row) = self.linked(session, account).await?;
         let owed = self.owed(account).await?;
+        let autopay: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM autopays WHERE person_id = $1 AND account_id = $2")
+                .bind(person)
+                .bind(account)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db)?;
         let last_period = self
             .last_receipt_totals(account)
             .await?
@@ -292,6 +299,7 @@ impl AccountsPort for AccountsService {
             window_status: window.status(self.clock.today()),
             e_receipt: row.e_receipt != 0,
             e_receipt_allowed: row.e_receipt_allowed != 0,
+            autopay: autopay.is_some(),
             last_period,
         })
     }
@@ -355,13 +363,20 @@ impl AccountsPort for AccountsService {
 
     async fn unlink(&self, session: &str, account: i64) -> Result<(), ApiError> {
         let (person, _) = self.linked(session, account).await?;
-        sqlx::query("DELETE FROM account_links WHERE person_id = $1 AND account_id = $2")
-            .bind(person)
-            .bind(account)
-            .execute(&self.db.pool)
-            .await
-            .map_err(db)?;
-        Ok(())
+        // Unbinding turns autopay off for the account (U-ACC-2).
+        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        for statement in [
+            "DELETE FROM autopays WHERE person_id = $1 AND account_id = $2",
+            "DELETE FROM account_links WHERE person_id = $1 AND account_id = $2",
+        ] {
+            sqlx::query(statement)
+                .bind(person)
+                .bind(account)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 
     async fn rename(&self, session: &str, account: i64, name: &str) -> Result<(), ApiError> {

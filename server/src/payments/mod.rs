@@ -2,3 +2,6 @@
 //! the money, their notifications, and autopay.
 
 pub mod acquirer;
+pub mod sandbox;
+pub mod service;
+pub mod web;
