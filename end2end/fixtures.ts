@@ -1,4 +1,8 @@
-import { test as base, expect, Page, APIRequestContext } from "@playwright/test";
+import { test as base, expect, Page, APIRequestContext, Browser } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Every test fails when the browser console shows an error (a hydration error, a CSP
@@ -98,4 +102,44 @@ export async function signInByPhone(page: Page, phone: string, password = "Kx9#m
   await page.getByRole("button", { name: "Войти" }).click();
   // The cabinet's header, on a phone as on a desktop.
   await expect(page.locator(".cabinet-header")).toBeVisible();
+}
+
+/** A phone: a separate browser 360 px wide, with or without JavaScript like the project. */
+export async function phoneBrowser(browser: Browser, js: boolean): Promise<{ phone: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    baseURL: process.env.KABINET_E2E_URL,
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    javaScriptEnabled: js,
+    locale: "ru-RU",
+  });
+  const phone = await context.newPage();
+  const errors: string[] = [];
+  phone.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  phone.on("response", (response) => {
+    if (response.status() >= 500) errors.push(`response ${response.status()} for ${response.url()}`);
+  });
+  return { phone, errors };
+}
+
+/** What a phone's camera reads: the link in the QR code image named `name` (decoded by zbarimg). */
+export async function readCode(page: Page, name: string): Promise<string> {
+  const image = page.getByRole("img", { name });
+  await expect(image).toBeVisible();
+  const shot = join(mkdtempSync(join(tmpdir(), "kabinet-qr-")), "code.png");
+  // A renewed code is a new image still loading, and without script the page reloads itself:
+  // read what is fully on the screen, a few times if need be.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 3_000 })
+        .toBe(true);
+      await image.screenshot({ path: shot, timeout: 2_000 });
+      return execFileSync("zbarimg", ["--quiet", "--raw", shot]).toString().trim();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await page.waitForTimeout(300);
+    }
+  }
 }

@@ -1,54 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone } from "../fixtures";
+import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, readCode } from "../fixtures";
 
 // Sign-in by QR code (U-AUTH-2): the computer shows a code drawn by the server, a phone
 // (a second browser at 360 px) reads it, the customer confirms, the computer enters by itself.
 
 const baseURL = () => process.env.KABINET_E2E_URL ?? "";
-
-/** A phone: a separate browser 360 px wide, with or without JavaScript like the project. */
-async function phoneBrowser(browser: Browser, js: boolean): Promise<{ phone: Page; errors: string[] }> {
-  const context = await browser.newContext({
-    baseURL: baseURL(),
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-    javaScriptEnabled: js,
-    locale: "ru-RU",
-  });
-  const phone = await context.newPage();
-  const errors: string[] = [];
-  phone.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  phone.on("response", (response) => {
-    if (response.status() >= 500) errors.push(`response ${response.status()} for ${response.url()}`);
-  });
-  return { phone, errors };
-}
-
-/** What the phone's camera reads: the link in the code on the screen (decoded by zbarimg). */
-async function readCode(page: Page): Promise<string> {
-  const image = page.getByRole("img", { name: "QR-код для входа в личный кабинет" });
-  await expect(image).toBeVisible();
-  const shot = join(mkdtempSync(join(tmpdir(), "kabinet-qr-")), "code.png");
-  // A renewed code is a new image still loading, and without script the page reloads itself
-  // every second: read what is fully on the screen, a few times if need be.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await expect
-        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 3_000 })
-        .toBe(true);
-      await image.screenshot({ path: shot, timeout: 2_000 });
-      return execFileSync("zbarimg", ["--quiet", "--raw", shot]).toString().trim();
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await page.waitForTimeout(300);
-    }
-  }
-}
+const QR_NAME = "QR-код для входа в личный кабинет";
 
 test("a phone confirms the QR code and the computer enters the cabinet by itself", async ({ page, browser, request }, testInfo) => {
   const js = withJs(testInfo);
@@ -58,7 +14,7 @@ test("a phone confirms the QR code and the computer enters the cabinet by itself
   await open(page, "/login", js);
   await page.getByRole("button", { name: "QR-код" }).click();
   await expect(page.getByText(/Код действует еще \d:\d\d/)).toBeVisible();
-  const link = await readCode(page);
+  const link = await readCode(page, QR_NAME);
   expect(link).toMatch(new RegExp(`^${baseURL()}/qr/[A-Za-z0-9_-]{22,}$`));
 
   // The phone opens the link; not signed in yet, it signs in and comes back to the request.
@@ -90,14 +46,14 @@ test("a declined QR code opens nothing and can be renewed", async ({ page, brows
 
   await open(page, "/login", js);
   await page.getByRole("button", { name: "QR-код" }).click();
-  const link = await readCode(page);
+  const link = await readCode(page, QR_NAME);
   await phone.goto(link);
   await phone.getByRole("button", { name: "Отклонить" }).click();
   await expect(phone.getByRole("status")).toContainText("Вход отклонен");
 
   await expect(page.getByRole("alert").filter({ hasText: "Вход отклонен на телефоне" })).toBeVisible({ timeout: 6_000 });
   await page.getByRole("button", { name: "Обновить QR-код" }).click();
-  const renewed = await readCode(page);
+  const renewed = await readCode(page, QR_NAME);
   expect(renewed).not.toEqual(link);
   expect(errors).toEqual([]);
 });

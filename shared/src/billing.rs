@@ -647,6 +647,9 @@ pub struct BillingHistory {
     pub charges: Vec<ChargeLine>,
     pub payments: Vec<PaymentLine>,
     pub balances: Vec<BalanceLine>,
+    /// Payments of the current month: the periods end with the month before (U-PAY-2), but
+    /// a payment just made must be seen at once.
+    pub this_month: Vec<PaymentLine>,
 }
 
 impl BillingHistory {

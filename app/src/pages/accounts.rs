@@ -204,7 +204,8 @@ fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView
                 </p>
             })}
             {(count > 1).then(|| view! {
-                <p class="accounts__all-readings">
+                <p class="accounts__all-readings cluster">
+                    <a href="/pay-all">"Оплатить по всем лицевым счетам"</a>
                     <a href="/readings">"Передать показания по всем лицевым счетам"</a>
                 </p>
             })}

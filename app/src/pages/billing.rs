@@ -145,7 +145,7 @@ fn HistoryTab(account: i64, tab: &'static str) -> impl IntoView {
                             range=h.range limited=h.limited keep=vec![("tab", tab.to_string())] />
                         {match tab {
                             "charges" => view! { <ChargesTab account h /> }.into_any(),
-                            "payments" => view! { <PaymentsTab h /> }.into_any(),
+                            "payments" => view! { <PaymentsTab account h /> }.into_any(),
                             "balance" => view! { <BalanceTab h /> }.into_any(),
                             _ => view! { <EventsTab account h /> }.into_any(),
                         }}
@@ -209,6 +209,7 @@ fn ChargesTab(account: i64, h: BillingHistory) -> impl IntoView {
         .filter(|p| h.charges.iter().any(|c| c.period == *p))
         .collect();
     view! {
+        {pay_link(account)}
         {nothing(months.is_empty())}
         {months.into_iter().map(|p| {
             let lines: Vec<_> = h.charges.iter().filter(|c| c.period == p).cloned().collect();
@@ -252,56 +253,83 @@ fn ChargesTab(account: i64, h: BillingHistory) -> impl IntoView {
     }
 }
 
-/// «Оплата» (U-PAY-5): the payments by month.
+/// [Оплатить]: the payment page of the account (U-PAY-4, U-PAY-5).
+fn pay_link(account: i64) -> impl IntoView {
+    view! {
+        <p class="cluster">
+            <a class="button button--primary" href=format!("/accounts/{account}/pay")>"Оплатить"</a>
+        </p>
+    }
+}
+
+/// «Оплата» (U-PAY-5): the payment page's button, this month's payments, then the payments
+/// of the chosen months.
 #[component]
-fn PaymentsTab(h: BillingHistory) -> impl IntoView {
+fn PaymentsTab(account: i64, h: BillingHistory) -> impl IntoView {
     let months: Vec<Period> = h
         .months()
         .into_iter()
         .filter(|p| h.payments.iter().any(|c| c.period == *p))
         .collect();
+    let this_month = h.this_month.clone();
+    let current = this_month.first().map(|p| p.period);
     view! {
+        {pay_link(account)}
+        {current.map(|p| view! { <PaymentsMonth p lines=this_month.clone() title="Оплаты текущего месяца" /> })}
         {months.is_empty().then(|| view! { <p class="notice">"За выбранный период оплат нет."</p> })}
         {months.into_iter().map(|p| {
             let lines: Vec<_> = h.payments.iter().filter(|c| c.period == p).cloned().collect();
-            let total = Kopecks(lines.iter().map(|c| c.amount.0).sum());
-            view! {
-                <section class="month" aria-label=p.caption()>
-                    <h2 class="month__title">{p.caption()}</h2>
-                    <div class="table-wrap">
-                        <table class="table">
-                            <caption class="visually-hidden">{format!("Оплаты за {}", p.caption())}</caption>
-                            <thead><tr>
-                                <th scope="col">"Дата"</th>
-                                <th scope="col">"Поставщик"</th>
-                                <th scope="col">"Способ"</th>
-                                <th scope="col" class="num">"Сумма, руб."</th>
-                            </tr></thead>
-                            <tbody>
-                                {lines.into_iter().map(|y| view! {
-                                    <tr>
-                                        <td>{paid_on(&y.paid_on)}</td>
-                                        <th scope="row">{y.supplier.clone()}</th>
-                                        <td>{channel_caption(&y.channel)}</td>
-                                        <td class="num">{y.amount.format_number()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                            <tfoot><tr>
-                                <th scope="row" colspan="3">"Итого оплачено"</th>
-                                <td class="num"><strong>{total.format_number()}</strong></td>
-                            </tr></tfoot>
-                        </table>
-                    </div>
-                </section>
-            }
+            view! { <PaymentsMonth p lines title=p.caption() /> }
         }).collect_view()}
+    }
+}
+
+#[component]
+fn PaymentsMonth(
+    p: Period,
+    lines: Vec<billing::PaymentLine>,
+    #[prop(into)] title: String,
+) -> impl IntoView {
+    let total = Kopecks(lines.iter().map(|c| c.amount.0).sum());
+    let label = title.clone();
+    view! {
+        <section class="month" aria-label=label>
+            <h2 class="month__title">{title}</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">{format!("Оплаты за {}", p.caption())}</caption>
+                    <thead><tr>
+                        <th scope="col">"Дата"</th>
+                        <th scope="col">"Поставщик"</th>
+                        <th scope="col">"Способ"</th>
+                        <th scope="col" class="num">"Сумма, руб."</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|y| view! {
+                            <tr>
+                                <td>{paid_on(&y.paid_on)}</td>
+                                <th scope="row">{y.supplier.clone()}</th>
+                                <td>{channel_caption(&y.channel)}</td>
+                                <td class="num">{y.amount.format_number()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot><tr>
+                        <th scope="row" colspan="3">"Итого оплачено"</th>
+                        <td class="num"><strong>{total.format_number()}</strong></td>
+                    </tr></tfoot>
+                </table>
+            </div>
+        </section>
     }
 }
 
 fn channel_caption(channel: &str) -> &'static str {
     match channel {
         "portal" => "в личном кабинете",
+        "sbp" => "СБП в личном кабинете",
+        "card" => "картой в личном кабинете",
+        "autopay" => "автоплатеж",
         "post" => "почта",
         "cash" => "касса",
         _ => "банк",

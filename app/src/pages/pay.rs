@@ -166,6 +166,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
         <ActionForm action=pay attr:class="pay-form">
             {account.map(|a| view! { <input type="hidden" name="account" value=a.to_string() /> })}
             <input type="hidden" name="key" value=key />
+            {view! {
             <div class="table-wrap">
                 <table class="table pay-lines">
                     <caption>"Начисления по поставщикам услуг"</caption>
@@ -192,8 +193,10 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                     }).collect_view()}
                 </table>
             </div>
+            }.into_any()}
             <FormError message=server_message("lines") />
             <p class="pay-total" aria-live="polite">"Итого к оплате: " <strong>{move || total().to_string()}</strong></p>
+            {view! {
             <fieldset class="field pay-methods">
                 <legend class="field__label">"Выберите способ оплаты"</legend>
                 {PaymentMethod::CHOICES.into_iter().map(|m| {
@@ -210,6 +213,8 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                 }).collect_view()}
                 <FieldMessage message=server_message(METHOD_FIELD) />
             </fieldset>
+            }.into_any()}
+            {view! {
             <p>"Ознакомьтесь с "<a href="/payments/rules" target="_blank" rel="noopener">"Правилами"</a>" оплаты."</p>
             <label class="checkbox">
                 <input type="checkbox" name="rules" value="yes" checked=move || rules.get()
@@ -235,6 +240,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                 }.into_any(),
             }}
             <FieldMessage message=server_message("receipt") />
+            }.into_any()}
             <FormError message=action_error(pay.value(), None) />
             <div class="cluster">
                 <button type="submit" class="button button--primary"

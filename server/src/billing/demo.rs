@@ -54,14 +54,19 @@ pub struct Showcase {
     pub proof: Kopecks,
 }
 
-/// The first six accounts have fixed traits; the first three are the demo customer's.
-const SHOWCASE: [(Payer, bool, bool); 6] = [
+/// The first ten accounts have fixed traits; the first three are the demo customer's, the
+/// last four owe money to whoever binds them (the payment journeys of the browser tests).
+const SHOWCASE: [(Payer, bool, bool); 10] = [
     (Payer::Late, true, true),
     (Payer::RoundsUp, false, true),
     (Payer::Exact, false, true),
     (Payer::Late, false, false),
     (Payer::Exact, true, false),
     (Payer::RoundsUp, false, false),
+    (Payer::Late, false, false),
+    (Payer::Late, true, false),
+    (Payer::Late, false, false),
+    (Payer::Late, true, false),
 ];
 
 const BRANCHES: [(&str, &str, &str, &str); 3] = [

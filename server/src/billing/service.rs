@@ -570,18 +570,17 @@ impl AccountsPort for AccountsService {
         .fetch_all(&self.db.pool)
         .await
         .map_err(db)?;
-        let payments: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT y.period, y.paid_on, p.name, y.amount, y.channel FROM payments y \
-             JOIN suppliers p ON p.id = y.supplier_id \
-             WHERE y.account_id = $1 AND y.period BETWEEN $2 AND $3 \
-             ORDER BY y.period DESC, y.paid_on DESC, p.name",
-        )
-        .bind(account)
-        .bind(range.from.0)
-        .bind(range.to.0)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(db)?;
+        let payments = self.payment_lines(account, range).await?;
+        let current = self.current();
+        let this_month = self
+            .payment_lines(
+                account,
+                PeriodRange {
+                    from: current,
+                    to: current,
+                },
+            )
+            .await?;
         let balances = self.balances(account, range).await?;
         Ok(BillingHistory {
             allowed,
@@ -600,16 +599,8 @@ impl AccountsPort for AccountsService {
                     amount: Kopecks(c.7),
                 })
                 .collect(),
-            payments: payments
-                .into_iter()
-                .map(|p| PaymentLine {
-                    period: period(p.0),
-                    paid_on: p.1,
-                    supplier: p.2,
-                    amount: Kopecks(p.3),
-                    channel: p.4,
-                })
-                .collect(),
+            payments,
+            this_month,
             balances,
         })
     }
@@ -820,6 +811,36 @@ impl AccountsPort for AccountsService {
 }
 
 impl AccountsService {
+    /// The payments of an account over a range of months, newest first.
+    async fn payment_lines(
+        &self,
+        account: i64,
+        range: PeriodRange,
+    ) -> Result<Vec<PaymentLine>, ApiError> {
+        let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+            "SELECT y.period, y.paid_on, p.name, y.amount, y.channel FROM payments y \
+             JOIN suppliers p ON p.id = y.supplier_id \
+             WHERE y.account_id = $1 AND y.period BETWEEN $2 AND $3 \
+             ORDER BY y.period DESC, y.paid_on DESC, p.name",
+        )
+        .bind(account)
+        .bind(range.from.0)
+        .bind(range.to.0)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|p| PaymentLine {
+                period: period(p.0),
+                paid_on: p.1,
+                supplier: p.2,
+                amount: Kopecks(p.3),
+                channel: p.4,
+            })
+            .collect())
+    }
+
     /// Opening balance, charges and payments per month and supplier over a range.
     async fn balances(
         &self,

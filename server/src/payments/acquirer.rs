@@ -27,7 +27,8 @@ pub struct NewPayment {
 /// A card the customer asks to save for autopay: the acquirer's page takes the card.
 #[derive(Debug, Clone)]
 pub struct NewBinding {
-    /// Kabinet's request number, unique.
+    /// Kabinet's request number, unique. Some acquirers never see it: their notices name
+    /// the binding by the reference [`Acquirer::bind_card`] returned instead.
     pub request: String,
     pub customer: String,
     pub return_url: String,

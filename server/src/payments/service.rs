@@ -36,8 +36,6 @@ pub enum CallbackRefusal {
     UnknownAcquirer,
     #[error(transparent)]
     Invalid(#[from] CallbackError),
-    #[error("unknown payment {0}")]
-    UnknownOrder(String),
     #[error("amount {got} does not match the payment's {expected}")]
     AmountMismatch { expected: i64, got: i64 },
     #[error("storage failed")]
@@ -526,8 +524,12 @@ impl PaymentsService {
                 .fetch_optional(&self.db.pool)
                 .await
                 .map_err(storage)?;
-                let (expected,) =
-                    row.ok_or_else(|| CallbackRefusal::UnknownOrder(order.clone()))?;
+                let Some((expected,)) = row else {
+                    // Authentic but about nothing of ours (an acquirer's own check payment,
+                    // say): acknowledged, so that it is not sent again, and ignored.
+                    tracing::info!(order, "payment notice about an unknown order ignored");
+                    return Ok(acquirer.callback_ack());
+                };
                 if expected != amount.0 {
                     tracing::warn!(
                         order,
@@ -542,15 +544,23 @@ impl PaymentsService {
                 }
             }
             CallbackEvent::Binding { request, .. } => {
+                // Acquirers name a binding by Kabinet's number or by their own reference.
                 let row: Option<(i64,)> = sqlx::query_as(
-                    "SELECT id FROM card_bindings WHERE number = $1 AND acquirer = $2",
+                    "SELECT id FROM card_bindings WHERE (number = $1 OR reference = $1) \
+                     AND acquirer = $2",
                 )
                 .bind(request)
                 .bind(acquirer.name())
                 .fetch_optional(&self.db.pool)
                 .await
                 .map_err(storage)?;
-                row.ok_or_else(|| CallbackRefusal::UnknownOrder(request.clone()))?;
+                if row.is_none() {
+                    tracing::info!(
+                        request,
+                        "card binding notice about an unknown request ignored"
+                    );
+                    return Ok(acquirer.callback_ack());
+                }
             }
         }
         let first = sqlx::query(
@@ -596,7 +606,7 @@ impl PaymentsService {
     async fn bound(&self, request: &str, card: Option<SavedCard>) -> Result<(), ApiError> {
         let row: Option<(i64, i64, i64, i32, i64, String)> = sqlx::query_as(
             "SELECT id, person_id, account_id, day, max_amount, acquirer FROM card_bindings \
-             WHERE number = $1 AND status IN ('new', 'pending')",
+             WHERE (number = $1 OR reference = $1) AND status IN ('new', 'pending')",
         )
         .bind(request)
         .fetch_optional(&self.db.pool)

@@ -50,9 +50,7 @@ async fn callback(
         Err(refusal) => {
             tracing::warn!(acquirer, %refusal, "payment notice refused");
             let status = match refusal {
-                CallbackRefusal::UnknownAcquirer | CallbackRefusal::UnknownOrder(_) => {
-                    StatusCode::NOT_FOUND
-                }
+                CallbackRefusal::UnknownAcquirer => StatusCode::NOT_FOUND,
                 CallbackRefusal::Invalid(super::acquirer::CallbackError::Malformed(_)) => {
                     StatusCode::BAD_REQUEST
                 }
