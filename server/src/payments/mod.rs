@@ -4,4 +4,5 @@
 pub mod acquirer;
 pub mod sandbox;
 pub mod service;
+pub mod tbank;
 pub mod web;

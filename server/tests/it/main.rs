@@ -14,3 +14,4 @@ mod recovery;
 mod registration;
 mod senders;
 mod sign_in;
+mod tbank;
