@@ -48,6 +48,8 @@ pub struct Config {
     /// `KABINET_SANDBOX_DELAY_SECS` (development), default 1: how late the sandbox acquirer's
     /// notifications arrive.
     pub sandbox_delay_secs: i64,
+    /// `KABINET_TBANK_*`: T-Bank internet acquiring, when configured.
+    pub tbank: Option<crate::payments::tbank::TBankConfig>,
 }
 
 impl Config {
@@ -108,7 +110,9 @@ impl Config {
                 .filter(|s| (0..=3600).contains(s))
                 .context("KABINET_SANDBOX_DELAY_SECS must be 0 to 3600")?,
         };
+        let tbank = crate::payments::tbank::TBankConfig::from_lookup(get)?;
         Ok(Config {
+            tbank,
             payment_maximum,
             sandbox_secret: get("KABINET_SANDBOX_SECRET")
                 .unwrap_or_else(|| "kabinet-sandbox-development-secret".into()),

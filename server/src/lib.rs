@@ -107,9 +107,16 @@ impl Services {
         } else {
             None
         };
-        let acquirer: Option<Arc<dyn payments::acquirer::Acquirer>> = sandbox
-            .clone()
-            .map(|s| s as Arc<dyn payments::acquirer::Acquirer>);
+        // A configured real acquirer takes the payments; otherwise, in development, the sandbox.
+        let acquirer: Option<Arc<dyn payments::acquirer::Acquirer>> = match &config.tbank {
+            Some(tbank) => Some(Arc::new(payments::tbank::TBank::new(
+                tbank.clone(),
+                clock.clone(),
+            )?)),
+            None => sandbox
+                .clone()
+                .map(|s| s as Arc<dyn payments::acquirer::Acquirer>),
+        };
         let payments = Arc::new(payments::service::PaymentsService::new(
             db.clone(),
             clock.clone(),
