@@ -37,7 +37,8 @@ async function waitUntilReady(url: string, deadlineMs: number): Promise<void> {
 
 /** Starts the release server on a free port over a fresh SQLite database. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const binary = join(root, "target", "release", "kabinet");
+  // KABINET_E2E_BINARY: another build of the server (e.g. a debug one while looking into a failure).
+  const binary = process.env.KABINET_E2E_BINARY ?? join(root, "target", "release", "kabinet");
   if (!existsSync(binary)) {
     throw new Error(`${binary} is missing: run \`cargo leptos build --release\` first`);
   }

@@ -3,6 +3,8 @@
 //!
 //! Server functions stay thin: they take [`ports::AppState`] from the context, parse their
 //! input with `shared` types and call one port. The server crate implements the ports.
+// The payment form's view types nest deeper than the compiler's default query depth.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

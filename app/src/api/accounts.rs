@@ -19,12 +19,21 @@ pub async fn list_accounts() -> Result<Vec<AccountCard>, ApiError> {
     ports::state()?.accounts.list(&session).await
 }
 
-/// The selected account's block (U-ACC-4).
+/// The selected account's block (U-ACC-4): the account asked for when it is the customer's,
+/// else the first one; `None` without accounts.
 #[server(endpoint = "accounts/overview")]
-pub async fn load_overview(account: i64) -> Result<AccountOverview, ApiError> {
+pub async fn load_overview(account: Option<i64>) -> Result<Option<AccountOverview>, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.accounts.overview(&session, account).await
+    let state = ports::state()?;
+    let list = state.accounts.list(&session).await?;
+    let chosen = account
+        .filter(|id| list.iter().any(|a| a.id == *id))
+        .or_else(|| list.first().map(|a| a.id));
+    match chosen {
+        Some(id) => state.accounts.overview(&session, id).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The branches of the [+ Добавить лицевой счет] drop-down.

@@ -108,31 +108,27 @@ pub fn AccountNav(account: i64, #[prop(into)] current: String) -> impl IntoView 
 }
 
 /// The accounts part of the main page: the list, the switcher and the selected account.
+/// Both resources are made here, before the one boundary that waits for them: a resource
+/// made inside a resolved boundary is not among the data the server hands to hydration.
 #[component]
 pub fn AccountsPanel() -> impl IntoView {
     let query = use_query_map();
-    let accounts = Resource::new(|| (), |_| list_accounts());
     let wanted = Memo::new(move |_| {
         query
             .read()
             .get("account")
             .and_then(|a| a.parse::<i64>().ok())
     });
+    let accounts = Resource::new(|| (), |_| list_accounts());
+    let overview = Resource::new(move || wanted.get(), load_overview);
     view! {
         <Suspense fallback=|| view! { <p class="card skeleton" aria-busy="true">"Загрузка лицевых счетов…"</p> }>
-            {move || {
-                let wanted = wanted.get();
-                Suspend::new(async move {
-                match accounts.await {
-                    Err(e) => view! { <ApiErrorCard error=e /> }.into_any(),
-                    Ok(list) => {
-                        let selected = wanted
-                            .filter(|id| list.iter().any(|a| a.id == *id))
-                            .or_else(|| list.first().map(|a| a.id));
-                        view! { <AccountsBlock list selected /> }.into_any()
-                    }
+            {move || Suspend::new(async move {
+                match (accounts.await, overview.await) {
+                    (Err(e), _) | (_, Err(e)) => view! { <ApiErrorCard error=e /> }.into_any(),
+                    (Ok(list), Ok(o)) => view! { <AccountsBlock list o /> }.into_any(),
                 }
-            })}}
+            })}
         </Suspense>
     }
 }
@@ -147,7 +143,8 @@ fn done_message(done: &str) -> Option<&'static str> {
 }
 
 #[component]
-fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView {
+fn AccountsBlock(list: Vec<AccountCard>, o: Option<AccountOverview>) -> impl IntoView {
+    let selected = o.as_ref().map(|o| o.card.id);
     let query = use_query_map();
     let done = move || query.read().get("done");
     let count = list.len();
@@ -235,26 +232,11 @@ fn AccountsBlock(list: Vec<AccountCard>, selected: Option<i64>) -> impl IntoView
                 </details>
             })}
         </section>
-        {selected.map(|account| view! { <SelectedAccount account /> })}
+        {o.map(|o| view! { <Overview o /> })}
     }
 }
 
 /// The selected account's block (U-ACC-4) and its sections (U-ACC-6).
-#[component]
-fn SelectedAccount(account: i64) -> impl IntoView {
-    let overview = Resource::new(move || account, load_overview);
-    view! {
-        <Suspense fallback=|| view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! { <Overview o /> }.into_any(),
-                    Err(e) => view! { <ApiErrorCard error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
 #[component]
 fn Overview(o: AccountOverview) -> impl IntoView {
     let subscribe = ServerAction::<SubscribeEReceipt>::new();

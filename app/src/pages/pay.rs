@@ -103,7 +103,11 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                 Some(_) => echoed(format!("chosen[{i}]")).is_some(),
                 None => l.balance.0 > 0,
             }),
-            amount: RwSignal::new(echoed(format!("amounts[{i}]")).unwrap_or_else(|| l.prefill())),
+            amount: RwSignal::new(match &echo {
+                // An empty amount is not echoed: it was sent empty.
+                Some(_) => echoed(format!("amounts[{i}]")).unwrap_or_default(),
+                None => l.prefill(),
+            }),
         })
         .collect();
     let method = RwSignal::new(echoed("method".into()));
@@ -186,7 +190,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                                 {indices.into_iter().map(|i| {
                                     let line = lines[i].clone();
                                     let state = states.with_value(|st| st[i]);
-                                    view! { <PayLineRow i line state server=server_message_for(outcome, i) /> }
+                                    view! { <PayLineRow i line state server=server_message_for(outcome, i) /> }.into_any()
                                 }).collect_view()}
                             </tbody>
                         }
@@ -378,6 +382,18 @@ pub fn PaymentPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
+    // Just created by [Оплатить] with a card: on to the acquirer's card page.
+    let query = use_query_map();
+    let go_to_card = move || query.read().get("go").as_deref() == Some("card");
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = payment.get()
+            && go_to_card()
+            && matches!(p.state, PaymentState::Pending { .. })
+            && let Some(link) = p.link
+        {
+            let _ = window().location().set_href(&link);
+        }
+    });
     view! {
         <Title text="Оплата" />
         <section class="card payment" aria-labelledby="payment-title">
@@ -386,7 +402,7 @@ pub fn PaymentPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p aria-busy="true">"Загрузка…"</p> }>
                     {move || Suspend::new(async move {
                         match payment.await {
-                            Ok(p) => view! { <PaymentView p /> }.into_any(),
+                            Ok(p) => view! { <PaymentView p go_card=go_to_card() /> }.into_any(),
                             Err(e) => view! { <ApiErrorCard error=e /> }.into_any(),
                         }
                     })}
@@ -397,7 +413,7 @@ pub fn PaymentPage() -> impl IntoView {
 }
 
 #[component]
-fn PaymentView(p: PaymentView) -> impl IntoView {
+fn PaymentView(p: PaymentView, go_card: bool) -> impl IntoView {
     let back = p.account.map_or_else(
         || "/".to_string(),
         |a| format!("/accounts/{a}/billing?tab=payments"),
@@ -430,8 +446,14 @@ fn PaymentView(p: PaymentView) -> impl IntoView {
             }.into_any(),
             (_, Some(link)) => view! {
                 <p>"Оплата ожидает ввода данных карты на странице банка."</p>
-                <a class="button button--primary" href=link>"Перейти к оплате картой"</a>
-                <noscript inner_html=r#"<meta http-equiv="refresh" content="3">"# />
+                <a class="button button--primary" href=link.clone()>"Перейти к оплате картой"</a>
+                // Without script: straight on to the card page when just created, else follow
+                // the payment by reloading.
+                <noscript inner_html=if go_card {
+                    format!(r#"<meta http-equiv="refresh" content="0;url={}">"#, attribute_escape(&link))
+                } else {
+                    r#"<meta http-equiv="refresh" content="3">"#.to_string()
+                } />
             }.into_any(),
             (_, None) => view! {
                 <p aria-busy="true">"Ждем ответа банка…"</p>
@@ -552,8 +574,26 @@ fn AutopayBlock(
     let labelled_by = title_id.clone();
     let day_id = format!("day-{account}");
     let max_id = format!("max-{account}");
+    // Checked as typed by the rule the server applies (which also knows the provider's maximum).
+    let day = RwSignal::new("10".to_string());
+    let max_amount = RwSignal::new("5000".to_string());
+    let edited = RwSignal::new(false);
+    let live = move |field: &'static str| {
+        check_autopay(&day.get(), &max_amount.get(), Kopecks(i64::MAX))
+            .err()
+            .and_then(|errors| errors.into_iter().find(|e| e.field == field))
+            .map(|e| e.message)
+    };
+    Effect::new(move |_| {
+        // A new answer from the server shows its messages again.
+        start.version().track();
+        edited.set(false);
+    });
     let error = move |field: &'static str| {
         Signal::derive(move || {
+            if edited.get() {
+                return live(field);
+            }
             start
                 .value()
                 .get()
@@ -586,12 +626,14 @@ fn AutopayBlock(
                             <input type="hidden" name="key" value=idempotency_key() />
                             <div class="field">
                                 <label class="field__label" for=day_id.clone()>"День списания (1–28)"</label>
-                                <input class="field__input" id=day_id name="day" type="number" min="1" max="28" value="10" inputmode="numeric" />
+                                <input class="field__input" id=day_id name="day" type="number" min="1" max="28" value="10" inputmode="numeric"
+                                    on:input=move |ev| { day.set(event_target_value(&ev)); edited.set(true); } />
                                 <FieldMessage message=error(DAY_FIELD) />
                             </div>
                             <div class="field">
                                 <label class="field__label" for=max_id.clone()>"Не более, руб. в месяц"</label>
-                                <input class="field__input" id=max_id name="max_amount" value="5000" inputmode="decimal" />
+                                <input class="field__input" id=max_id name="max_amount" value="5000" inputmode="decimal"
+                                    on:input=move |ev| { max_amount.set(event_target_value(&ev)); edited.set(true); } />
                                 <FieldMessage message=error(MAX_AMOUNT_FIELD) />
                             </div>
                             <button type="submit" class="button button--primary">"Сохранить карту и подключить"</button>
@@ -601,4 +643,13 @@ fn AutopayBlock(
             }}
         </section>
     }
+}
+
+/// A value for an HTML attribute written by hand.
+fn attribute_escape(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

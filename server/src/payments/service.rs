@@ -863,8 +863,10 @@ impl PaymentsPort for PaymentsService {
                 }
             }
         };
-        let redirect = match (order.method.as_str(), order.status.as_str(), &order.link) {
-            ("card", "pending", Some(link)) => link.clone(),
+        // A card payment goes on to the acquirer's card page: the payment's page sends the
+        // browser there (a full page load, with or without script).
+        let redirect = match (order.method.as_str(), order.status.as_str()) {
+            ("card", "pending") => format!("/payments/{}?go=card", order.id),
             _ => format!("/payments/{}", order.id),
         };
         Ok(PaymentStart {

@@ -2,8 +2,7 @@
 //! idempotency key under concurrency, the acquirer's notifications (signature, age, replay,
 //! amount, final status, any instance), the ledger, and autopay once a month.
 
-use crate::common::{TestApp, call, each_backend, form, ivanov, signed_in};
-use server::billing::demo::{DemoOptions, Showcase, generate};
+use crate::common::{TestApp, call, demo, each_backend, form, ivanov, link_showcase, signed_in};
 use server::payments::sandbox::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 use shared::ApiError;
 use shared::Kopecks;
@@ -11,49 +10,14 @@ use shared::payments::*;
 
 /// Иванов with the demo's first two accounts linked.
 async fn customer(app: &TestApp) -> (reqwest::Client, Vec<i64>) {
-    let showcase = generate(
-        &app.services.db,
-        server::clock::Clock::today(app.clock.as_ref()),
-        &DemoOptions {
-            accounts: 3,
-            months: 6,
-        },
-        |_| {},
-    )
-    .await
-    .expect("demo data");
+    let showcase = demo(app, 3, 6).await;
     ivanov(app, true).await;
     let client = signed_in(app, "Secret-2026!").await;
     let mut ids = Vec::new();
     for account in &showcase[..2] {
-        ids.push(link(app, &client, account).await);
+        ids.push(link_showcase(&client, app, account).await);
     }
     (client, ids)
-}
-
-async fn link(app: &TestApp, client: &reqwest::Client, account: &Showcase) -> i64 {
-    let branch: i64 = sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
-        .bind(account.branch_code)
-        .fetch_one(&app.services.db.pool)
-        .await
-        .unwrap();
-    form(
-        client,
-        app,
-        "/api/accounts/link",
-        &[
-            ("branch", &branch.to_string()),
-            ("number", &account.number),
-            ("proof", &account.proof.format_number()),
-        ],
-    )
-    .await
-    .unwrap();
-    sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
-        .bind(&account.number)
-        .fetch_one(&app.services.db.pool)
-        .await
-        .unwrap()
 }
 
 async fn sheet(client: &reqwest::Client, app: &TestApp, account: Option<i64>) -> PaySheet {

@@ -2,49 +2,17 @@
 //! `shared::readings` on the server, corrections, idempotent resubmission, roll-over and
 //! meter replacement.
 
-use crate::common::{TestApp, call, each_backend, form, ivanov, signed_in};
-use server::billing::demo::{DemoOptions, generate};
+use crate::common::{TestApp, call, demo, each_backend, form, ivanov, link_showcase, signed_in};
 use shared::ApiError;
 use shared::billing::Zone;
 use shared::readings::*;
 
 /// Иванов with the demo's first account (a two-zone electricity meter and two water meters).
 async fn customer(app: &TestApp) -> (reqwest::Client, String) {
-    let showcase = generate(
-        &app.services.db,
-        server::clock::Clock::today(app.clock.as_ref()),
-        &DemoOptions {
-            accounts: 3,
-            months: 14,
-        },
-        |_| {},
-    )
-    .await
-    .expect("demo data");
+    let showcase = demo(app, 3, 14).await;
     ivanov(app, true).await;
     let client = signed_in(app, "Secret-2026!").await;
-    let account = &showcase[0];
-    let branch: i64 = sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
-        .bind(account.branch_code)
-        .fetch_one(&app.services.db.pool)
-        .await
-        .unwrap();
-    form(
-        &client,
-        app,
-        "/api/accounts/link",
-        &[
-            ("branch", &branch.to_string()),
-            ("number", &account.number),
-            ("proof", &account.proof.format_number()),
-        ],
-    )
-    .await
-    .unwrap();
-    let id: i64 = sqlx::query_scalar("SELECT account_id FROM account_links")
-        .fetch_one(&app.services.db.pool)
-        .await
-        .unwrap();
+    let id = link_showcase(&client, app, &showcase[0]).await;
     (client, id.to_string())
 }
 

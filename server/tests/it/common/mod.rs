@@ -346,3 +346,58 @@ pub async fn call<T: serde::de::DeserializeOwned>(
         Err(response.json().await.expect("an ApiError"))
     }
 }
+
+/// A demo provider of `accounts` accounts with `months` months of history, as of the test
+/// clock; its showcase accounts.
+pub async fn demo(
+    app: &TestApp,
+    accounts: usize,
+    months: i32,
+) -> Vec<server::billing::demo::Showcase> {
+    server::billing::demo::generate(
+        &app.services.db,
+        server::clock::Clock::today(app.clock.as_ref()),
+        &server::billing::demo::DemoOptions { accounts, months },
+        |_| {},
+    )
+    .await
+    .expect("demo data")
+}
+
+/// The id of a branch by its code, as the form sends it.
+pub async fn branch_id(app: &TestApp, code: &str) -> String {
+    sqlx::query_scalar::<_, i64>("SELECT id FROM branches WHERE code = $1")
+        .bind(code)
+        .fetch_one(&app.services.db.pool)
+        .await
+        .expect("branch")
+        .to_string()
+}
+
+/// Binds a showcase account to the signed-in browser with its proof; its id.
+pub async fn link_showcase(
+    client: &reqwest::Client,
+    app: &TestApp,
+    account: &server::billing::demo::Showcase,
+) -> i64 {
+    let branch = branch_id(app, account.branch_code).await;
+    form(
+        client,
+        app,
+        "/api/accounts/link",
+        &[
+            ("branch", &branch),
+            ("number", &account.number),
+            ("proof", &account.proof.format_number()),
+        ],
+    )
+    .await
+    .expect("the account is linked");
+    let list: Vec<shared::billing::AccountCard> = call(client, app, "/api/accounts/list", &[])
+        .await
+        .expect("the accounts");
+    list.iter()
+        .find(|a| a.number == account.number)
+        .expect("listed")
+        .id
+}
