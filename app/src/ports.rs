@@ -38,6 +38,18 @@ pub fn state() -> Result<AppState, ApiError> {
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
+/// Whether the request is a plain HTML form post (a page without script), which follows a
+/// redirect itself; a page with script handles the answer of the server function instead.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 /// Hands the request's CSP nonce to Leptos so that its hydration scripts carry it.
 pub(crate) fn provide_request_nonce() {
     let nonce = use_context::<http::request::Parts>()

@@ -65,22 +65,26 @@ pub async fn load_autopays() -> Result<Vec<AutopayLine>, ApiError> {
     ports::state()?.payments.autopays(&session).await
 }
 
-/// «Подключить автоплатеж»: on to the acquirer's page to save the card.
+/// «Подключить автоплатеж»: on to the acquirer's page to save the card. A plain form is
+/// redirected there; a page with script gets the address and goes there itself (a full page
+/// load: the router would look for the address among the cabinet's own pages).
 #[server(endpoint = "payments/autopay-start")]
 pub async fn start_autopay(
     account: i64,
     day: String,
     max_amount: String,
     key: String,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
     let link = ports::state()?
         .payments
         .start_autopay(&session, account, &day, &max_amount, &key)
         .await?;
-    leptos_axum::redirect(&link);
-    Ok(())
+    if ports::is_plain_form_post() {
+        leptos_axum::redirect(&link);
+    }
+    Ok(link)
 }
 
 /// [Отключить автоплатеж].

@@ -526,6 +526,12 @@ pub fn AutopayPage() -> impl IntoView {
     let stop = ServerAction::<StopAutopay>::new();
     let start = ServerAction::<StartAutopay>::new();
     let autopays = Resource::new(move || stop.version().get(), |_| load_autopays());
+    // Script on: the acquirer's page to save the card, by a full page load.
+    Effect::new(move |_| {
+        if let Some(Ok(link)) = start.value().get() {
+            let _ = window().location().set_href(&link);
+        }
+    });
     let query = use_query_map();
     let done = move || query.read().get("done");
     let chosen = move || {

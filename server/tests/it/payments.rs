@@ -139,6 +139,17 @@ async fn deliver(app: &TestApp) -> usize {
     due.len()
 }
 
+/// The customer's answer in the sandbox's bank app: `pay` or `decline`.
+async fn answer_sbp(app: &TestApp, reference: &str, decision: &str) -> reqwest::StatusCode {
+    app.client()
+        .post(app.at(&format!("/sandbox/sbp/{reference}")))
+        .form(&[("decision", decision)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 fn notification(order: &str, reference: &str, status: &str, amount: i64, event: &str) -> String {
     serde_json::json!({
         "event_id": event, "kind": "payment", "order": order, "reference": reference,
@@ -488,14 +499,7 @@ async fn sbp_through_the_sandbox_bank_and_an_advance_and_all_accounts() {
         .await
         .unwrap();
         let r = reference(&app, id).await;
-        let answer = app
-            .client()
-            .post(app.at(&format!("/sandbox/sbp/{r}")))
-            .form(&[("decision", "pay")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 200);
+        assert_eq!(answer_sbp(&app, &r, "pay").await, 200);
         assert_eq!(
             status(&client, &app, id).await.state,
             PaymentState::Succeeded,
@@ -519,12 +523,7 @@ async fn sbp_through_the_sandbox_bank_and_an_advance_and_all_accounts() {
         .await
         .unwrap();
         let r = reference(&app, id).await;
-        app.client()
-            .post(app.at(&format!("/sandbox/sbp/{r}")))
-            .form(&[("decision", "decline")])
-            .send()
-            .await
-            .unwrap();
+        answer_sbp(&app, &r, "decline").await;
         deliver(&app).await;
         assert_eq!(status(&client, &app, id).await.state, PaymentState::Failed);
         assert_eq!(paid(&app, accounts[1]).await, (2, 70_000));
