@@ -6,6 +6,7 @@ mod common;
 
 mod billing;
 mod foundation;
+mod load;
 mod payments;
 mod profile;
 mod qr_sign_in;
