@@ -1,5 +1,5 @@
 # Kabinet: the two commands a newcomer needs (see README).
-.PHONY: run test build lint e2e clean
+.PHONY: run test build lint e2e bench clean
 
 # Installs what is missing, builds the release and serves the portal in development mode
 # on the embedded SQLite database under ./data.
@@ -21,6 +21,10 @@ lint:
 
 e2e:
 	@scripts/test.sh e2e
+
+# Benchmarks that print figures (see bench/README.md); fails when the WASM is over its budget.
+bench:
+	@bench/size.sh
 
 clean:
 	cargo clean

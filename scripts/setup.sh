@@ -3,6 +3,7 @@
 # Idempotent: every step checks first and does nothing when its tool is already there.
 # Usage: scripts/setup.sh run   # what `make run` needs
 #        scripts/setup.sh test  # what `make test` needs (adds chromium, zbar, poppler, npm deps)
+#        scripts/setup.sh bench # what `make bench` needs (adds brotli)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
@@ -106,8 +107,15 @@ ensure_test_tools() {
   fi
 }
 
+# What `make bench` needs beyond the build: compressors for the size budget.
+ensure_bench_tools() {
+  ensure_run_tools
+  apt_install brotli gzip curl
+}
+
 case "${1:-}" in
   run) ensure_run_tools ;;
   test) ensure_test_tools ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  bench) ensure_bench_tools ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The size of what a browser downloads: the release WASM, its JS glue and the CSS (raw, gzip
+# -9, brotli -q 11), and the bytes of the sign-in page's critical path (HTML, CSS, JS, WASM,
+# brotli). Fails when the WASM's brotli size is over the budget in bench/size-budget.
+# Usage: bench/size.sh   (builds the release first when it is missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh bench >/dev/null
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+pkg=target/site/pkg
+binary=target/release/kabinet
+if [ ! -s "$pkg/kabinet.wasm" ] || [ ! -x "$binary" ]; then
+  cargo leptos build --release >&2
+fi
+
+gz() { gzip -9 -c "$1" | wc -c; }
+br() { brotli -q 11 -c "$1" | wc -c; }
+
+printf '%-14s %10s %10s %10s\n' file raw gzip brotli
+for f in kabinet.wasm kabinet.js kabinet.css; do
+  printf '%-14s %10d %10d %10d\n' "$f" "$(wc -c <"$pkg/$f")" "$(gz "$pkg/$f")" "$(br "$pkg/$f")"
+done
+
+# The sign-in page as served (HTML), on a server of its own.
+dir=$(mktemp -d)
+port=3918
+KABINET_DATA_DIR="$dir" KABINET_LISTEN="127.0.0.1:$port" RUST_LOG=warn "$binary" serve >"$dir/log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 50); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/login" -o "$dir/login.html"
+printf '%-14s %10d %10d %10d\n' "login.html" "$(wc -c <"$dir/login.html")" "$(gz "$dir/login.html")" "$(br "$dir/login.html")"
+critical=$(( $(br "$dir/login.html") + $(br "$pkg/kabinet.css") + $(br "$pkg/kabinet.js") + $(br "$pkg/kabinet.wasm") ))
+printf '%-14s %32d  (sign-in page: HTML + CSS + JS + WASM, brotli)\n' "critical path" "$critical"
+
+budget=$(awk '$1 == "wasm_brotli" { print $2 }' bench/size-budget)
+wasm=$(br "$pkg/kabinet.wasm")
+if [ "$wasm" -gt "$budget" ]; then
+  echo "WASM is $wasm bytes brotli, over the budget of $budget (bench/size-budget)" >&2
+  exit 1
+fi
+echo "WASM $wasm bytes brotli: within the budget of $budget (aim: 153600)"
