@@ -175,15 +175,21 @@ async fn the_development_outbox_shows_every_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_has_no_outbox_page() {
-    each_backend_with(Options { production: true }, |app| async move {
-        let response = app
-            .client()
-            .get(app.at("/dev/outbox.json"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 404);
-    })
+    each_backend_with(
+        Options {
+            production: true,
+            ..Options::default()
+        },
+        |app| async move {
+            let response = app
+                .client()
+                .get(app.at("/dev/outbox.json"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 404);
+        },
+    )
     .await;
 }
 

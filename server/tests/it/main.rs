@@ -7,6 +7,7 @@ mod common;
 mod billing;
 mod foundation;
 mod load;
+mod outage;
 mod payments;
 mod profile;
 mod qr_sign_in;

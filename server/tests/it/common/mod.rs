@@ -51,6 +51,9 @@ fn unique_name() -> String {
 #[derive(Clone, Default)]
 pub struct Options {
     pub production: bool,
+    /// PostgreSQL only: the server reaches the database at this `host:port` (a proxy the
+    /// test controls) instead of the one in `KABINET_TEST_PG_URL`.
+    pub database_host: Option<String>,
 }
 
 impl TestApp {
@@ -204,6 +207,14 @@ pub async fn spawn_postgres(options: &Options) -> Option<TestApp> {
     admin.pool.close().await;
     let (base, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
     let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    let base = match &options.database_host {
+        // `postgres://user@host:port` → the same user at the other address.
+        Some(host) => match base.rsplit_once('@') {
+            Some((user, _)) => format!("{user}@{host}"),
+            None => format!("postgres://{host}"),
+        },
+        None => base.to_string(),
+    };
     let url = if query.is_empty() {
         format!("{base}/{name}")
     } else {
