@@ -25,6 +25,7 @@ e2e:
 # Benchmarks that print figures (see bench/README.md); fails when the WASM is over its budget.
 bench:
 	@bench/size.sh
+	@bench/load.sh
 
 clean:
 	cargo clean

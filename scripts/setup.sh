@@ -107,10 +107,10 @@ ensure_test_tools() {
   fi
 }
 
-# What `make bench` needs beyond the build: compressors for the size budget.
+# What `make bench` needs beyond the build: compressors for the size budget, a load tool.
 ensure_bench_tools() {
   ensure_run_tools
-  apt_install brotli gzip curl
+  apt_install brotli gzip curl wrk
 }
 
 case "${1:-}" in
