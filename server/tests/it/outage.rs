@@ -1,9 +1,11 @@
 //! Database outage (#9): with PostgreSQL unreachable (a proxy the test controls drops every
 //! connection and refuses new ones), requests get 503 with Retry-After within a few seconds,
 //! `/readyz` says not ready, a payment sent meanwhile is not half-made, and the server
-//! recovers by itself when the database returns: the retried payment is made once.
+//! recovers by itself when the database returns: the retried payment (same key) is made once.
 
-use crate::common::{Options, TEST_TIMEOUT, ivanov, signed_in, spawn_postgres};
+use crate::common::{
+    Options, TEST_TIMEOUT, call, demo, ivanov, link_showcase, signed_in, spawn_postgres,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -80,8 +82,28 @@ async fn an_outage_answers_503_quickly_and_the_server_recovers_by_itself() {
             ..Options::default()
         };
         let app = spawn_postgres(&options).await.expect("PostgreSQL");
+        let showcase = demo(&app, 2, 3).await;
         ivanov(&app, true).await;
         let client = signed_in(&app, "Secret-2026!").await;
+        let account = link_showcase(&client, &app, &showcase[0]).await;
+        let sheet: shared::payments::PaySheet = call(
+            &client,
+            &app,
+            "/api/payments/sheet",
+            &[("account", &account.to_string())],
+        )
+        .await
+        .expect("the payment page");
+        let line = sheet.lines[0].key();
+        let payment = vec![
+            ("account".to_string(), account.to_string()),
+            ("keys[0]".into(), line.clone()),
+            ("amounts[0]".into(), "100".into()),
+            ("chosen[0]".into(), line),
+            ("method".into(), "sbp".into()),
+            ("rules".into(), "yes".into()),
+            ("key".into(), "across-the-outage".into()),
+        ];
         let list = |client: reqwest::Client, url: String| async move {
             client
                 .post(format!("{url}/api/accounts/list"))
@@ -103,17 +125,16 @@ async fn an_outage_answers_503_quickly_and_the_server_recovers_by_itself() {
         let took = started.elapsed();
         assert!(took < Duration::from_secs(8), "three answers took {took:?}");
         // A payment sent during the outage is refused as a whole.
-        let pay = client
-            .post(app.at("/api/payments/pay"))
-            .form(&[
-                ("key", "during-outage"),
-                ("method", "sbp"),
-                ("rules", "yes"),
-            ])
-            .send()
-            .await
-            .expect("pay");
-        assert_eq!(pay.status(), 503);
+        let pay = |client: reqwest::Client, url: String, form: Vec<(String, String)>| async move {
+            client
+                .post(format!("{url}/api/payments/pay"))
+                .form(&form)
+                .send()
+                .await
+                .expect("pay")
+        };
+        let refused = pay(client.clone(), app.url.clone(), payment.clone()).await;
+        assert_eq!(refused.status(), 503);
 
         proxy.restore();
         let mut recovered = false;
@@ -134,11 +155,24 @@ async fn an_outage_answers_503_quickly_and_the_server_recovers_by_itself() {
                 .status(),
             200
         );
-        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_orders")
-            .fetch_one(&app.services.db.pool)
+        let orders = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM payment_orders")
+                .fetch_one(&app.services.db.pool)
+                .await
+                .expect("count")
+        };
+        assert_eq!(orders().await, 0, "nothing half-made during the outage");
+        // The customer retries the same form (the same key): made once, then found again.
+        let first = pay(client.clone(), app.url.clone(), payment.clone()).await;
+        assert_eq!(first.status(), 200);
+        let first: i64 = first.json().await.expect("the payment");
+        let again: i64 = pay(client.clone(), app.url.clone(), payment.clone())
             .await
-            .expect("count");
-        assert_eq!(orders, 0, "nothing half-made during the outage");
+            .json()
+            .await
+            .expect("the payment");
+        assert_eq!(first, again);
+        assert_eq!(orders().await, 1);
         app.finish().await;
     })
     .await
