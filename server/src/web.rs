@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use sha2::Digest;
+pub(crate) use shared::html::escape;
 use std::net::SocketAddr;
 
 /// The state axum handlers see.
@@ -470,21 +471,6 @@ pub(crate) fn plain_page(title: &str, body: &str) -> Html<String> {
         escape(title),
         app::OUTPUT_NAME,
     ))
-}
-
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Refuses state-changing requests that another site makes the browser send.

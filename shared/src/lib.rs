@@ -7,6 +7,7 @@ pub mod balance;
 pub mod billing;
 pub mod contact;
 pub mod error;
+pub mod html;
 pub mod identity;
 pub mod money;
 pub mod password;

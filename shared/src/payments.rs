@@ -183,6 +183,8 @@ pub fn amount_field(i: usize) -> String {
 pub const LINES_FIELD: &str = "lines";
 pub const METHOD_FIELD: &str = "method";
 pub const RULES_FIELD: &str = "rules";
+/// «Получить квитанцию»: refused when the person has no confirmed e-mail to send it to.
+pub const RECEIPT_FIELD: &str = "receipt";
 
 /// The whole payment form (U-PAY-6): the lines ([`check_payment`]), a method the customer may
 /// choose, and the rules accepted. Every problem is named next to its field.

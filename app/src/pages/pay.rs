@@ -198,7 +198,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                 </table>
             </div>
             }.into_any()}
-            <FormError message=server_message("lines") />
+            <FormError message=server_message(LINES_FIELD) />
             <p class="pay-total" aria-live="polite">"Итого к оплате: " <strong>{move || total().to_string()}</strong></p>
             {view! {
             <fieldset class="field pay-methods">
@@ -243,7 +243,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                     <p class="field__hint" id="receipt-hint">"Чтобы получать квитанции об оплате, подтвердите адрес электронной почты в профиле."</p>
                 }.into_any(),
             }}
-            <FieldMessage message=server_message("receipt") />
+            <FieldMessage message=server_message(RECEIPT_FIELD) />
             }.into_any()}
             <FormError message=action_error(pay.value(), None) />
             <div class="cluster">
@@ -402,7 +402,7 @@ pub fn PaymentPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p aria-busy="true">"Загрузка…"</p> }>
                     {move || Suspend::new(async move {
                         match payment.await {
-                            Ok(p) => view! { <PaymentView p go_card=go_to_card() /> }.into_any(),
+                            Ok(p) => view! { <PaymentDetails p go_card=go_to_card() /> }.into_any(),
                             Err(e) => view! { <ApiErrorCard error=e /> }.into_any(),
                         }
                     })}
@@ -413,7 +413,7 @@ pub fn PaymentPage() -> impl IntoView {
 }
 
 #[component]
-fn PaymentView(p: PaymentView, go_card: bool) -> impl IntoView {
+fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
     let back = p.account.map_or_else(
         || "/".to_string(),
         |a| format!("/accounts/{a}/billing?tab=payments"),
@@ -450,7 +450,7 @@ fn PaymentView(p: PaymentView, go_card: bool) -> impl IntoView {
                 // Without script: straight on to the card page when just created, else follow
                 // the payment by reloading.
                 <noscript inner_html=if go_card {
-                    format!(r#"<meta http-equiv="refresh" content="0;url={}">"#, attribute_escape(&link))
+                    format!(r#"<meta http-equiv="refresh" content="0;url={}">"#, shared::html::escape(&link))
                 } else {
                     r#"<meta http-equiv="refresh" content="3">"#.to_string()
                 } />
@@ -649,13 +649,4 @@ fn AutopayBlock(
             }}
         </section>
     }
-}
-
-/// A value for an HTML attribute written by hand.
-fn attribute_escape(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -52,28 +52,28 @@ pub struct Notification {
     pub card_caption: Option<String>,
 }
 
-/// The HMAC-SHA256 of `<timestamp>.<body>` under the shared secret, in hex.
-pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
-        return String::new();
-    };
+/// The HMAC-SHA256 of `<timestamp>.<body>` under the shared secret.
+fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<hmac::Hmac<sha2::Sha256>> {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).ok()?;
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    Some(mac)
 }
 
+/// The signature of a notification, in hex.
+pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    mac(secret, timestamp, body)
+        .map(|m| hex::encode(m.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+/// Whether `signature` is the notification's, compared in constant time.
 fn verify(secret: &[u8], timestamp: i64, body: &[u8], signature: &str) -> bool {
-    let Ok(given) = hex::decode(signature) else {
-        return false;
-    };
-    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
-        return false;
-    };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    match (hex::decode(signature), mac(secret, timestamp, body)) {
+        (Ok(given), Some(mac)) => mac.verify_slice(&given).is_ok(),
+        _ => false,
+    }
 }
 
 /// Whether a card number passes the Luhn check (13 to 19 digits).
@@ -356,7 +356,7 @@ impl Sandbox {
 }
 
 /// «•••• 1111».
-fn card_caption(number: &str) -> String {
+pub fn card_caption(number: &str) -> String {
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     let last = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
     format!("•••• {last}")

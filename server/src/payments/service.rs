@@ -61,10 +61,14 @@ struct OrderRow {
 const ORDER_COLUMNS: &str = "id, number, person_id, method, amount, status, acquirer, reference, \
      link, expires_at, receipt_email, checked_at FROM payment_orders";
 
-fn refused_by_bank() -> ApiError {
-    ApiError::refused(
-        "Банк не принял платеж. Повторите попытку позже или выберите другой способ оплаты.",
-    )
+/// What the customer is told when the acquirer refuses or cannot be reached.
+fn acquirer_failure(error: AcquirerError) -> ApiError {
+    match error {
+        AcquirerError::Refused(_) => ApiError::refused(
+            "Банк не принял платеж. Повторите попытку позже или выберите другой способ оплаты.",
+        ),
+        AcquirerError::Unavailable(_) => ApiError::Unavailable,
+    }
 }
 
 fn unavailable_payments() -> ApiError {
@@ -144,14 +148,19 @@ impl PaymentsService {
         Ok(lines)
     }
 
-    async fn confirmed_email(&self, person: i64) -> Result<Option<String>, ApiError> {
-        let row: Option<(Option<String>, i32)> =
-            sqlx::query_as("SELECT email, email_confirmed FROM people WHERE id = $1")
+    /// A person's phone and confirmed e-mail (the only address receipts and notices go to).
+    async fn contact(&self, person: i64) -> Result<Option<(String, Option<String>)>, ApiError> {
+        let row: Option<(String, Option<String>, i32)> =
+            sqlx::query_as("SELECT phone, email, email_confirmed FROM people WHERE id = $1")
                 .bind(person)
                 .fetch_optional(&self.db.pool)
                 .await
                 .map_err(db)?;
-        Ok(row.and_then(|(email, confirmed)| email.filter(|_| confirmed != 0)))
+        Ok(row.map(|(phone, email, confirmed)| (phone, email.filter(|_| confirmed != 0))))
+    }
+
+    async fn confirmed_email(&self, person: i64) -> Result<Option<String>, ApiError> {
+        Ok(self.contact(person).await?.and_then(|(_, email)| email))
     }
 
     async fn find_order(&self, person: i64, key: &str) -> Result<Option<OrderRow>, ApiError> {
@@ -251,18 +260,33 @@ impl PaymentsService {
         Ok(format!("Оплата по л/с {}", numbers.join(", ")))
     }
 
+    /// What the acquirer is asked to take for an order: its number, amount and accounts,
+    /// the way back to the payment's page and the address of the notifications.
+    async fn new_payment(
+        &self,
+        acquirer: &dyn Acquirer,
+        order: &OrderRow,
+        method: PaymentMethod,
+    ) -> Result<NewPayment, ApiError> {
+        let description = self.description(order.id).await?;
+        Ok(NewPayment {
+            order: order.number.clone(),
+            amount: Kopecks(order.amount),
+            description: match method {
+                PaymentMethod::Autopay => format!("Автоплатеж: {description}"),
+                _ => description,
+            },
+            method,
+            return_url: format!("{}/payments/{}", self.public_url, order.id),
+            notification_url: self.notification_url(acquirer),
+            customer: order.person_id.unwrap_or_default().to_string(),
+        })
+    }
+
     /// Asks the acquirer for the link of a new order and keeps it; a refusal fails the order.
     async fn register(&self, order: &OrderRow, method: PaymentMethod) -> Result<(), ApiError> {
         let acquirer = self.acquirer()?;
-        let payment = NewPayment {
-            order: order.number.clone(),
-            amount: Kopecks(order.amount),
-            description: self.description(order.id).await?,
-            method,
-            return_url: format!("{}/payments/{}", self.public_url, order.id),
-            notification_url: self.notification_url(acquirer.as_ref()),
-            customer: order.person_id.unwrap_or_default().to_string(),
-        };
+        let payment = self.new_payment(acquirer.as_ref(), order, method).await?;
         match acquirer.create(&payment).await {
             Ok(created) => {
                 sqlx::query(
@@ -282,10 +306,7 @@ impl PaymentsService {
             Err(e) => {
                 tracing::warn!(order = %order.number, error = %e, "the acquirer did not register a payment");
                 self.finish(order.id, RemoteStatus::Failed).await?;
-                Err(match e {
-                    AcquirerError::Refused(_) => refused_by_bank(),
-                    AcquirerError::Unavailable(_) => ApiError::Unavailable,
-                })
+                Err(acquirer_failure(e))
             }
         }
     }
@@ -346,14 +367,7 @@ impl PaymentsService {
                 return Ok(());
             };
             let view = self.view(&o).await?;
-            let contact: Option<(String, Option<String>, i32)> = sqlx::query_as(
-                "SELECT phone, email, email_confirmed FROM people WHERE id = $1",
-            )
-            .bind(person)
-            .fetch_optional(&self.db.pool)
-            .await
-            .map_err(db)?;
-            let Some((phone, email, confirmed)) = contact else {
+            let Some((phone, email)) = self.contact(person).await? else {
                 return Ok(());
             };
             let lines: String = view
@@ -381,7 +395,7 @@ impl PaymentsService {
                     ),
                 ),
             };
-            let notice = match email.filter(|_| confirmed != 0) {
+            let notice = match email {
                 Some(to) => Message {
                     channel: Channel::Email,
                     to,
@@ -730,15 +744,9 @@ impl PaymentsService {
             .execute(&self.db.pool)
             .await
             .map_err(db)?;
-            let payment = NewPayment {
-                order: order.number.clone(),
-                amount: Kopecks(order.amount),
-                description: format!("Автоплатеж: {}", self.description(order.id).await?),
-                method: PaymentMethod::Autopay,
-                return_url: format!("{}/payments/{}", self.public_url, order.id),
-                notification_url: self.notification_url(acquirer.as_ref()),
-                customer: person.to_string(),
-            };
+            let payment = self
+                .new_payment(acquirer.as_ref(), &order, PaymentMethod::Autopay)
+                .await?;
             match acquirer.charge_saved(&token, &payment).await {
                 Ok((reference, status)) => {
                     sqlx::query(
@@ -833,7 +841,7 @@ impl PaymentsPort for PaymentsService {
                     Some(self.confirmed_email(person).await?.ok_or_else(|| {
                         ApiError::Invalid {
                             fields: vec![FieldError::new(
-                                "receipt",
+                                RECEIPT_FIELD,
                                 "Чтобы получить квитанцию, подтвердите адрес электронной почты в профиле.",
                             )],
                         }
@@ -968,10 +976,7 @@ impl PaymentsPort for PaymentsService {
         };
         let created = acquirer.bind_card(&binding).await.map_err(|e| {
             tracing::warn!(error = %e, "the acquirer did not start a card binding");
-            match e {
-                AcquirerError::Refused(_) => refused_by_bank(),
-                AcquirerError::Unavailable(_) => ApiError::Unavailable,
-            }
+            acquirer_failure(e)
         })?;
         sqlx::query(
             "UPDATE card_bindings SET status = 'pending', reference = $1, link = $2 WHERE id = $3",

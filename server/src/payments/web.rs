@@ -1,7 +1,7 @@
 //! The HTTP side of payments: acquirers' notifications, the SBP QR code of a payment, and (in
 //! development) the sandbox acquirer's pages: the bank app an SBP link opens and the card page.
 
-use super::sandbox::{CONFIRMATION_CODE, DECLINED_CARD, SandboxPayment, luhn_valid};
+use super::sandbox::{CONFIRMATION_CODE, DECLINED_CARD, SandboxPayment, card_caption, luhn_valid};
 use super::service::CallbackRefusal;
 use crate::web::{WebState, escape, plain_page};
 use axum::Router;
@@ -201,15 +201,20 @@ async fn sbp_answer(
     }
 }
 
-fn card_form(state: &WebState, p: &SandboxPayment, error: Option<&str>) -> Response {
-    let error = error
+/// A form's error message, tied to its control by `id`; nothing without one.
+fn error_paragraph(id: &str, error: Option<&str>) -> String {
+    error
         .map(|e| {
             format!(
-                "<p class=\"form-error\" id=\"card-error\" role=\"alert\">{}</p>",
+                "<p class=\"form-error\" id=\"{id}\" role=\"alert\">{}</p>",
                 escape(e)
             )
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn card_form(state: &WebState, p: &SandboxPayment, error: Option<&str>) -> Response {
+    let error = error_paragraph("card-error", error);
     let described = if error.is_empty() {
         ""
     } else {
@@ -300,30 +305,18 @@ async fn card_submit(
 }
 
 fn secure_form(p: &SandboxPayment, error: Option<&str>) -> Response {
-    let error = error
-        .map(|e| {
-            format!(
-                "<p class=\"form-error\" id=\"code-error\" role=\"alert\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    let error = error_paragraph("code-error", error);
     bank_page(
         "Подтверждение платежа",
         &format!(
-            "<p>Банк отправил код подтверждения на телефон владельца карты •••• {}. \
+            "<p>Банк отправил код подтверждения на телефон владельца карты {}. \
              В песочнице код — {CONFIRMATION_CODE}.</p>\
              <form method=\"post\" class=\"form\">\
              <div class=\"field\"><label class=\"field__label\" for=\"code\">Код из SMS</label>\
              <input class=\"field__input\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></div>{error}\
              <div class=\"cluster\"><button class=\"button button--primary\" type=\"submit\" name=\"action\" value=\"confirm\">Подтвердить</button>\
              <button class=\"button button--secondary\" type=\"submit\" name=\"action\" value=\"cancel\">Отменить платеж</button></div></form>",
-            escape(
-                p.card_number
-                    .as_deref()
-                    .and_then(|n| n.get(n.len().saturating_sub(4)..))
-                    .unwrap_or("")
-            )
+            escape(&card_caption(p.card_number.as_deref().unwrap_or("")))
         ),
     )
 }
