@@ -92,6 +92,21 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("payments"), StaticSegment("rules")) view=pages::pay::PaymentRulesPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("payments"), ParamSegment("id")) view=pages::pay::PaymentPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view=pages::pay::AutopayPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("appeals") view=pages::cases::AppealsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("appeals"), StaticSegment("new")) view=pages::cases::NewAppealPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("documents") view=pages::cases::DocumentsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("applications"), StaticSegment("new")) view=pages::cases::NewApplicationPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("cases"), ParamSegment("number")) view=pages::cases::CasePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("notices") view=pages::cases::NoticesPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("assistant") view=pages::help::AssistantPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("video") view=pages::help::VideoPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("faq") view=pages::help::FaqPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("staff") view=pages::staff::StaffQueuePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view=pages::staff::StaffCasePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=pages::staff::StaffSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view=pages::staff::StaffTeamPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=pages::staff::StaffAuditPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />

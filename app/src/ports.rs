@@ -22,6 +22,8 @@ pub struct AppState {
     pub accounts: Arc<dyn AccountsPort>,
     pub meters: Arc<dyn MetersPort>,
     pub payments: Arc<dyn PaymentsPort>,
+    pub cases: Arc<dyn CasesPort>,
+    pub staff: Arc<dyn StaffPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
 }
@@ -407,6 +409,267 @@ pub trait MetersPort: Send + Sync {
         from: Option<String>,
         to: Option<String>,
     ) -> Result<shared::readings::ReadingHistory, ApiError>;
+}
+
+/// A file as it arrived in a form: its name and content (the limits of `shared::cases` already
+/// applied while it was read).
+#[derive(Clone, Debug)]
+pub struct IncomingFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form read whole: its text fields (the first value of each name, and every
+/// value of repeated names) and its files.
+#[derive(Clone, Debug, Default)]
+pub struct Upload {
+    pub fields: std::collections::BTreeMap<String, Vec<String>>,
+    pub files: Vec<IncomingFile>,
+}
+
+impl Upload {
+    pub fn text(&self, name: &str) -> String {
+        self.fields
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The names and sizes of the files, for the `shared` attachment rule.
+    pub fn picked(&self) -> Vec<shared::cases::PickedFile> {
+        self.files
+            .iter()
+            .map(|f| shared::cases::PickedFile {
+                name: f.name.clone(),
+                size: f.bytes.len() as u64,
+            })
+            .collect()
+    }
+}
+
+/// Reads a multipart form, refusing (next to the `files` field) a file over 7 MB or more than
+/// 100 MB in all before it is read whole. Empty file inputs are skipped.
+pub async fn read_upload(data: server_fn::codec::MultipartData) -> Result<Upload, ApiError> {
+    use shared::cases::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, PickedFile, field};
+    let malformed = || ApiError::refused(shared::error::MALFORMED_REQUEST_MESSAGE);
+    let mut form = data.into_inner().ok_or_else(malformed)?;
+    let mut upload = Upload::default();
+    let mut total: u64 = 0;
+    while let Some(mut part) = form.next_field().await.map_err(|_| malformed())? {
+        let name = part.name().unwrap_or_default().to_string();
+        let file_name = part.file_name().map(str::to_string);
+        let mut bytes = Vec::new();
+        let limit = if file_name.is_some() {
+            MAX_FILE_BYTES
+        } else {
+            64 * 1024
+        };
+        while let Some(chunk) = part.chunk().await.map_err(|_| malformed())? {
+            bytes.extend_from_slice(&chunk);
+            total += chunk.len() as u64;
+            let size = bytes.len() as u64;
+            if size > limit || total > MAX_TOTAL_BYTES + 1024 * 1024 {
+                let picked = PickedFile {
+                    name: file_name.clone().unwrap_or_default(),
+                    size: size.max(limit + 1),
+                };
+                let message = if total > MAX_TOTAL_BYTES + 1024 * 1024 {
+                    shared::cases::check_attachments(&[PickedFile {
+                        size: total,
+                        ..picked
+                    }])
+                } else {
+                    shared::cases::check_attachments(&[picked])
+                };
+                return Err(ApiError::field(
+                    field::FILES,
+                    message
+                        .err()
+                        .unwrap_or_else(|| shared::cases::FILE_TYPES_HINT.to_string()),
+                ));
+            }
+        }
+        match file_name {
+            // A file input left empty arrives as a part with no name and no content.
+            Some(file_name) if file_name.is_empty() && bytes.is_empty() => {}
+            Some(file_name) => {
+                if upload.files.len() >= MAX_FILES {
+                    return Err(ApiError::field(
+                        field::FILES,
+                        format!("Можно приложить не больше {MAX_FILES} файлов"),
+                    ));
+                }
+                upload.files.push(IncomingFile {
+                    name: file_name,
+                    bytes,
+                });
+            }
+            None => {
+                let value = String::from_utf8(bytes).map_err(|_| malformed())?;
+                upload.fields.entry(name).or_default().push(value);
+            }
+        }
+    }
+    Ok(upload)
+}
+
+/// Without script, a refused multipart form comes back to its page: what was typed (never a
+/// password, never a file) rides along in the echo cookie, as with plain forms.
+pub fn echo_upload(upload: &Upload) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    for (name, values) in &upload.fields {
+        for value in values {
+            body.append_pair(name, value);
+        }
+    }
+    if let (Some(echo), Some(state)) = (
+        form_echo(body.finish().as_bytes()),
+        use_context::<AppState>(),
+    ) {
+        set_cookie(ECHO_COOKIE, &echo, 60, state.secure_cookies);
+    }
+}
+
+/// The session's own case list: appeals, or applications and documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseScope {
+    Appeals,
+    Applications,
+    Documents,
+}
+
+/// Appeals, applications, documents and notices of a customer (U-APL-1..4, U-DOC-1..3,
+/// U-INF-1 «Уведомления»).
+#[async_trait]
+pub trait CasesPort: Send + Sync {
+    /// What the new appeal and application forms are prefilled with.
+    async fn draft(&self, session: &str) -> Result<shared::cases::CaseDraft, ApiError>;
+    /// Sends a case once per idempotency key; returns its number.
+    async fn create(
+        &self,
+        session: &str,
+        form: shared::cases::CaseForm,
+        files: Vec<IncomingFile>,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+    /// The customer's cases of a scope within the chosen months (3 years at most).
+    async fn history(
+        &self,
+        session: &str,
+        scope: CaseScope,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<shared::cases::CaseHistory, ApiError>;
+    /// A case of the customer's, with its messages, files and history.
+    async fn card(&self, session: &str, number: &str) -> Result<shared::cases::CaseCard, ApiError>;
+    /// A message (and files) to an open case, once per key.
+    async fn add_message(
+        &self,
+        session: &str,
+        number: &str,
+        text: &str,
+        files: Vec<IncomingFile>,
+        idempotency_key: &str,
+    ) -> Result<(), ApiError>;
+    /// The customer's rating of the answer to a closed case.
+    async fn rate(
+        &self,
+        session: &str,
+        number: &str,
+        rating: &str,
+        comment: &str,
+    ) -> Result<(), ApiError>;
+    /// «Уведомления»: every notice, newest first; marks them read.
+    async fn notices(&self, session: &str) -> Result<Vec<shared::cases::Notice>, ApiError>;
+    /// How many notices the customer has not seen.
+    async fn unread(&self, session: &str) -> Result<u32, ApiError>;
+    /// «Виртуальный ассистент»: an answer from the account's data and the FAQ.
+    async fn ask(
+        &self,
+        session: &str,
+        account: Option<i64>,
+        question: &str,
+    ) -> Result<shared::assistant::Answer, ApiError>;
+    /// «Вопросы и ответы».
+    async fn faq(&self) -> Result<Vec<shared::cases::FaqEntry>, ApiError>;
+}
+
+/// The back-office (`/staff`): staff sign-in, queues, case actions, settings, the team and
+/// the audit log. Every method but `sign_in` takes the staff session's secret.
+#[async_trait]
+pub trait StaffPort: Send + Sync {
+    async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        client: ClientInfo,
+    ) -> Result<NewSession, ApiError>;
+    async fn sign_out(&self, token: &str) -> Result<(), ApiError>;
+    async fn me(&self, token: &str) -> Result<Option<shared::cases::StaffMember>, ApiError>;
+    async fn queue(
+        &self,
+        token: &str,
+        filter: shared::cases::QueueFilter,
+    ) -> Result<shared::cases::Queue, ApiError>;
+    async fn case(&self, token: &str, number: &str) -> Result<shared::cases::StaffCase, ApiError>;
+    /// A move of the case's workflow, with the message to the customer and files.
+    async fn act(
+        &self,
+        token: &str,
+        number: &str,
+        action: &str,
+        comment: &str,
+        files: Vec<IncomingFile>,
+        idempotency_key: &str,
+    ) -> Result<(), ApiError>;
+    async fn settings(&self, token: &str) -> Result<shared::cases::StaffSettings, ApiError>;
+    /// Adds an appeal topic (no `id`) or renames and switches one.
+    async fn save_topic(
+        &self,
+        token: &str,
+        id: Option<i64>,
+        title: &str,
+        active: bool,
+    ) -> Result<(), ApiError>;
+    /// Whether the provider accepts applications of a topic.
+    async fn set_application_topic(
+        &self,
+        token: &str,
+        code: &str,
+        active: bool,
+    ) -> Result<(), ApiError>;
+    /// Adds (no `id`), changes or (`delete`) removes a FAQ entry.
+    async fn save_faq(
+        &self,
+        token: &str,
+        id: Option<i64>,
+        entry: shared::cases::FaqEntry,
+        delete: bool,
+    ) -> Result<(), ApiError>;
+    async fn team(&self, token: &str) -> Result<Vec<shared::cases::StaffMember>, ApiError>;
+    /// An administrator adds a staff member.
+    async fn add_member(
+        &self,
+        token: &str,
+        login: &str,
+        name: &str,
+        role: &str,
+        password: &str,
+    ) -> Result<(), ApiError>;
+    async fn set_member_active(&self, token: &str, id: i64, active: bool) -> Result<(), ApiError>;
+    async fn audit(&self, token: &str) -> Result<Vec<shared::cases::AuditEntry>, ApiError>;
+}
+
+/// The name of the staff session cookie (apart from customers').
+pub const STAFF_COOKIE: &str = "kabinet_staff";
+
+/// The staff session's secret from the request, or `Unauthorized`.
+pub fn require_staff() -> Result<String, ApiError> {
+    cookie(STAFF_COOKIE).ok_or(ApiError::Unauthorized)
 }
 
 /// The name of the session cookie.

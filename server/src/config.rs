@@ -31,6 +31,9 @@ pub struct Config {
     pub provider_name: String,
     /// `KABINET_SUPPORT_PHONE`: the phone the pages name for trouble.
     pub support_phone: String,
+    /// `KABINET_VIDEO_URL`: the provider's video consultation page («Видеозвонок»); without
+    /// it the section names the support phone instead.
+    pub video_url: Option<String>,
     /// `LEPTOS_SITE_ROOT` (set by cargo-leptos), default `target/site`: compiled WASM, JS, CSS.
     pub site_root: String,
     /// `KABINET_SMTP_*`: e-mail delivery; without it e-mails go to the development outbox.
@@ -128,6 +131,12 @@ impl Config {
             provider_name: get("KABINET_PROVIDER_NAME")
                 .unwrap_or_else(|| "АО «Энергосбыт» (демонстрационный поставщик)".into()),
             support_phone: get("KABINET_SUPPORT_PHONE").unwrap_or_else(|| "8 800 000-00-00".into()),
+            video_url: match get("KABINET_VIDEO_URL").filter(|u| !u.trim().is_empty()) {
+                Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                    anyhow::bail!("KABINET_VIDEO_URL must be an http(s) address")
+                }
+                other => other,
+            },
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             provider_token: match get("KABINET_PROVIDER_TOKEN").filter(|t| !t.is_empty()) {
                 Some(token) if token.len() < 24 => anyhow::bail!(

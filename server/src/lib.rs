@@ -10,11 +10,13 @@ macro_rules! total {
 }
 
 pub mod billing;
+pub mod cases;
 pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod identity;
 pub mod notify;
 pub mod password;
@@ -44,6 +46,7 @@ pub struct Services {
     pub qr_sign_in: Arc<qr_sign_in::QrSignInService>,
     pub accounts: Arc<billing::service::AccountsService>,
     pub payments: Arc<payments::service::PaymentsService>,
+    pub cases: Arc<cases::CasesService>,
     /// The sandbox acquirer, in development.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     pub codes: codes::Codes,
@@ -131,7 +134,18 @@ impl Services {
             db: db.clone(),
             provider_name: config.provider_name.clone(),
             support_phone: config.support_phone.clone(),
+            video_url: config.video_url.clone(),
         });
+        let cases = Arc::new(cases::CasesService::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            accounts.clone(),
+            notifier.clone(),
+            Arc::new(files::LocalFiles::new(config.data_dir.join("files"))),
+            limits.clone(),
+            &config.public_url,
+        ));
         let app_state = AppState {
             portal,
             identity: identity.clone(),
@@ -139,6 +153,8 @@ impl Services {
             accounts: accounts.clone(),
             meters: accounts.clone(),
             payments: payments.clone(),
+            cases: cases.clone(),
+            staff: cases.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {
@@ -151,6 +167,7 @@ impl Services {
             qr_sign_in,
             accounts,
             payments,
+            cases,
             sandbox,
             codes,
             app_state,

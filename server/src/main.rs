@@ -30,6 +30,11 @@ enum Command {
         #[arg(long)]
         since: String,
     },
+    /// Manage the back-office's staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// Generate a demo provider: 3 branches, suppliers, tariffs, meters and 36 months of
     /// charges and payments (and, in development, the demo customer).
     Demo {
@@ -43,6 +48,24 @@ enum Command {
         /// Print the showcase accounts as JSON (for scripts and the browser tests).
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff member who signs in at /staff/login.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// operator, supervisor or administrator
+        #[arg(long, default_value = "operator")]
+        role: String,
+        /// The password (the rules of customers' passwords apply); read from the
+        /// environment so that it stays out of the shell history.
+        #[arg(long, env = "KABINET_STAFF_PASSWORD", hide_env_values = true)]
+        password: String,
     },
 }
 
@@ -87,6 +110,34 @@ async fn main() -> anyhow::Result<()> {
                 "{}",
                 server::billing::export::readings_csv(&db, since).await?
             );
+        }
+        Command::Staff {
+            command:
+                StaffCommand::Add {
+                    login,
+                    name,
+                    role,
+                    password,
+                },
+        } => {
+            let role = shared::cases::Role::from_code(&role)
+                .with_context(|| format!("--role {role}: operator, supervisor or administrator"))?;
+            let clock = server::clock_for(&config);
+            let services = server::Services::start(config, clock).await?;
+            match services
+                .cases
+                .create_staff(None, &login, &name, role, &password)
+                .await
+            {
+                Ok(id) => println!("staff member {login} added (id {id}, {})", role.code()),
+                Err(shared::ApiError::Invalid { fields }) => {
+                    for f in fields {
+                        eprintln!("{}: {}", f.field, f.message);
+                    }
+                    std::process::exit(2);
+                }
+                Err(e) => anyhow::bail!("{e}"),
+            }
         }
         Command::Demo {
             accounts,

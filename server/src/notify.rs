@@ -32,6 +32,20 @@ pub struct Message {
     pub body: String,
 }
 
+/// A person's phone and confirmed e-mail (the only address notices and receipts go to).
+pub async fn person_contact(
+    db: &Db,
+    person: i64,
+) -> Result<Option<(String, Option<String>)>, shared::ApiError> {
+    let row: Option<(String, Option<String>, i32)> =
+        sqlx::query_as("SELECT phone, email, email_confirmed FROM people WHERE id = $1")
+            .bind(person)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(crate::error::db)?;
+    Ok(row.map(|(phone, email, confirmed)| (phone, email.filter(|_| confirmed != 0))))
+}
+
 #[async_trait]
 pub trait Notifier: Send + Sync {
     async fn send(&self, message: &Message) -> anyhow::Result<()>;

@@ -11,6 +11,7 @@ pub struct PortalService {
     pub db: Db,
     pub provider_name: String,
     pub support_phone: String,
+    pub video_url: Option<String>,
 }
 
 #[async_trait]
@@ -21,6 +22,7 @@ impl PortalPort for PortalService {
             version: env!("CARGO_PKG_VERSION").to_string(),
             schema_version: self.db.schema_version().await.map_err(db)?,
             support_phone: self.support_phone.clone(),
+            video_url: self.video_url.clone(),
         })
     }
 }

@@ -69,6 +69,7 @@ pub fn router(services: Services) -> Router {
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
         .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
         .route("/provider/readings.csv", get(provider_readings))
+        .route("/files/{id}", get(case_file))
         .merge(crate::payments::web::routes(
             services.config.is_development(),
         ));
@@ -220,6 +221,60 @@ async fn qr_sign_in_code(State(state): State<WebState>, request: Request) -> Res
             .into_response(),
         Err(e) => (error_status(&e), e.to_string()).into_response(),
     }
+}
+
+/// A file of a case (P-5), only to the case's customer or to staff: always as an attachment
+/// with the type recognised at upload, never rendered by the browser.
+async fn case_file(
+    State(state): State<WebState>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    let headers = request.headers();
+    let session = app::ports::cookie_in(headers, app::ports::SESSION_COOKIE);
+    let staff = app::ports::cookie_in(headers, app::ports::STAFF_COOKIE);
+    match state
+        .services
+        .cases
+        .file_for(id, session.as_deref(), staff.as_deref())
+        .await
+    {
+        Ok((name, mime, bytes)) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                name.replace(|c: char| !c.is_ascii() || c == '"' || c == '\\', "_"),
+                utf8_percent(&name)
+            );
+            let mut response = (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
+                ],
+                bytes,
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => (error_status(&e), e.to_string()).into_response(),
+    }
+}
+
+/// RFC 5987 encoding of a file name for `filename*`.
+fn utf8_percent(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]

@@ -3,8 +3,10 @@
 //! Nothing here does IO. Every rule a customer can break in a form lives here once and is
 //! called both by the form as the customer types and by the server before it writes.
 
+pub mod assistant;
 pub mod balance;
 pub mod billing;
+pub mod cases;
 pub mod contact;
 pub mod error;
 pub mod html;

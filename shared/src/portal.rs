@@ -12,4 +12,6 @@ pub struct PortalInfo {
     pub schema_version: i64,
     /// The support phone the pages name for trouble.
     pub support_phone: String,
+    /// The provider's video consultation address («Видеозвонок»), when it offers one.
+    pub video_url: Option<String>,
 }

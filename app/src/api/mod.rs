@@ -2,8 +2,10 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cases;
 pub mod meters;
 pub mod payments;
 pub mod portal;
 pub mod profile;
 pub mod qr;
+pub mod staff;

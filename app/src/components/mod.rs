@@ -4,3 +4,4 @@ pub mod chart;
 pub mod field;
 pub mod footer;
 pub mod top_bar;
+pub mod upload;

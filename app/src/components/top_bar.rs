@@ -10,6 +10,10 @@ use leptos::prelude::*;
 /// The sections of the cabinet: address and caption.
 const SECTIONS: &[(&str, &str)] = &[
     ("/", "Главная"),
+    ("/appeals", "Обращения"),
+    ("/documents", "Заявления и документы"),
+    ("/notices", "Уведомления"),
+    ("/faq", "Вопросы и ответы"),
     ("/profile", "Профиль"),
     ("/qr", "Вход через QR-код"),
 ];
@@ -34,6 +38,12 @@ fn Sections() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     SessionVersion::refresh_on_success(sign_out.value());
     let menu = NodeRef::<leptos::html::Details>::new();
+    // The unread notices, shown beside «Уведомления»; fetched again after each navigation.
+    let location = leptos_router::hooks::use_location();
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::cases::unread_notices(),
+    );
     // A link followed inside the menu closes it (the page changes without a reload).
     let close = move |_| {
         if let Some(menu) = menu.get() {
@@ -44,9 +54,19 @@ fn Sections() -> impl IntoView {
         SECTIONS
             .iter()
             .map(|(href, caption)| {
+                let count = move || {
+                    (*href == "/notices")
+                        .then(|| unread.get().and_then(Result::ok).filter(|n| *n > 0))
+                        .flatten()
+                };
                 view! {
                     <a class="topbar__link" href=*href on:click=move |e| if on_phone { close(e) }>
                         {*caption}
+                        <Transition fallback=|| ()>
+                            {move || count().map(|n| view! {
+                                <span class="badge" aria-label=format!("{n} непрочитанных")>{n}</span>
+                            })}
+                        </Transition>
                     </a>
                 }
             })

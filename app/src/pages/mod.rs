@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod agreement;
 pub mod billing;
+pub mod cases;
 pub mod details;
+pub mod help;
 pub mod home;
 pub mod meters;
 pub mod not_found;
@@ -13,6 +15,7 @@ pub mod qr;
 pub mod recover;
 pub mod register;
 pub mod sign_in;
+pub mod staff;
 
 use leptos::prelude::*;
 use shared::ApiError;

@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::db::Db;
-use crate::error::{db, internal};
+use crate::error::db;
 use crate::identity::IdentityService;
 use crate::rate_limit::{Limit, RateLimiter};
 use app::ports::{AccountsPort, ClientInfo, DetailsChange, LinkRequest};
@@ -195,63 +195,26 @@ impl AccountsService {
         &self,
         person: i64,
         account: i64,
-        kind: &str,
+        kind: shared::cases::CaseKind,
         subject: &str,
         fields: serde_json::Value,
         idempotency_key: &str,
     ) -> Result<String, ApiError> {
         let key = format!("{person}:{}", idempotency_key.trim());
-        if let Some(number) =
-            sqlx::query_scalar::<_, String>("SELECT number FROM cases WHERE idempotency_key = $1")
-                .bind(&key)
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(db)?
-        {
-            return Ok(number);
-        }
-        let today = self.clock.today();
-        let now = self.clock.unix();
-        for _ in 0..3 {
-            let number = format!(
-                "{:02}{:02}{:02}-{:04}",
-                today.year % 100,
-                today.month,
-                today.day,
-                rand::random_range(0..10_000)
-            );
-            let inserted = sqlx::query(
-                "INSERT INTO cases (number, person_id, account_id, kind, subject, fields, \
-                 idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&number)
-            .bind(person)
-            .bind(account)
-            .bind(kind)
-            .bind(subject)
-            .bind(fields.to_string())
-            .bind(&key)
-            .bind(now)
-            .execute(&self.db.pool)
-            .await
-            .map_err(db)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(number);
-            }
-            // Either the number was taken (try another) or the same key raced us (answer it).
-            if let Some(number) = sqlx::query_scalar::<_, String>(
-                "SELECT number FROM cases WHERE idempotency_key = $1",
-            )
-            .bind(&key)
-            .fetch_optional(&self.db.pool)
-            .await
-            .map_err(db)?
-            {
-                return Ok(number);
-            }
-        }
-        Err(internal("no free case number after three tries"))
+        crate::cases::open_case_alone(
+            &self.db,
+            &*self.clock,
+            &crate::cases::NewCase {
+                person,
+                account: Some(account),
+                kind,
+                topic: kind.code(),
+                subject,
+                fields,
+                key: &key,
+            },
+        )
+        .await
     }
 }
 
@@ -711,7 +674,7 @@ impl AccountsPort for AccountsService {
         self.open_case(
             person,
             account,
-            "details_change",
+            shared::cases::CaseKind::DetailsChange,
             &format!("Изменение данных лицевого счета № {}", row.number),
             body,
             idempotency_key,
@@ -752,7 +715,7 @@ impl AccountsPort for AccountsService {
             self.open_case(
                 person,
                 row.id,
-                "receipt_delivery",
+                shared::cases::CaseKind::ReceiptDelivery,
                 &format!(
                     "Способ получения квитанции по лицевому счету № {} после удаления личного кабинета",
                     row.number
@@ -798,7 +761,7 @@ impl AccountsPort for AccountsService {
         self.open_case(
             person,
             account,
-            "meter_fault",
+            shared::cases::CaseKind::MeterFault,
             &format!(
                 "Неисправность прибора учета № {serial}, лицевой счет № {}",
                 row.number

@@ -148,15 +148,8 @@ impl PaymentsService {
         Ok(lines)
     }
 
-    /// A person's phone and confirmed e-mail (the only address receipts and notices go to).
     async fn contact(&self, person: i64) -> Result<Option<(String, Option<String>)>, ApiError> {
-        let row: Option<(String, Option<String>, i32)> =
-            sqlx::query_as("SELECT phone, email, email_confirmed FROM people WHERE id = $1")
-                .bind(person)
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(db)?;
-        Ok(row.map(|(phone, email, confirmed)| (phone, email.filter(|_| confirmed != 0))))
+        crate::notify::person_contact(&self.db, person).await
     }
 
     async fn confirmed_email(&self, person: i64) -> Result<Option<String>, ApiError> {

@@ -5,6 +5,7 @@
 mod common;
 
 mod billing;
+mod cases;
 mod foundation;
 mod load;
 mod outage;

@@ -1,0 +1,195 @@
+//! Appeals, applications, documents, notices and the assistant (U-APL-1..4, U-DOC-1..3,
+//! U-INF-1 «Уведомления»). Forms with files are multipart: a page without script posts them
+//! itself, a page with script checks them first with the same `shared` rules.
+
+use leptos::prelude::*;
+use server_fn::codec::{MultipartData, MultipartFormData};
+use shared::ApiError;
+use shared::assistant::Answer;
+use shared::cases::{CaseCard, CaseDraft, CaseHistory, FaqEntry, Notice};
+
+/// What the new-case forms are prefilled with.
+#[server(endpoint = "cases/draft")]
+pub async fn load_case_draft() -> Result<CaseDraft, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    ports::state()?.cases.draft(&session).await
+}
+
+/// «История обращений» (`scope` = appeals), «Мои заявления» (applications), «Мои документы»
+/// (documents) within the months chosen.
+#[server(endpoint = "cases/history")]
+pub async fn load_case_history(
+    scope: String,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<CaseHistory, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    let scope = match scope.as_str() {
+        "appeals" => ports::CaseScope::Appeals,
+        "applications" => ports::CaseScope::Applications,
+        "documents" => ports::CaseScope::Documents,
+        _ => return Err(ApiError::NotFound),
+    };
+    ports::state()?
+        .cases
+        .history(&session, scope, from, to)
+        .await
+}
+
+/// The card of one of the customer's cases.
+#[server(endpoint = "cases/card")]
+pub async fn load_case(number: String) -> Result<CaseCard, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    ports::state()?.cases.card(&session, &number).await
+}
+
+/// Sends a new appeal, application or document (the form's `kind`); on success the browser
+/// goes to the case's card.
+#[server(endpoint = "cases/create", input = MultipartFormData)]
+pub async fn create_case(data: MultipartData) -> Result<String, ApiError> {
+    use crate::ports;
+    use shared::cases::{CaseForm, CaseKind, field};
+    let session = ports::require_session()?;
+    let upload = ports::read_upload(data).await?;
+    let kind = match upload.text("kind").as_str() {
+        "application" => CaseKind::Application,
+        "document" => CaseKind::Document,
+        _ => CaseKind::Appeal,
+    };
+    let topic = if kind == CaseKind::Document {
+        upload.text(field::DOC_TYPE)
+    } else {
+        upload.text(field::TOPIC)
+    };
+    let fields = shared::cases::topic(topic.trim())
+        .filter(|_| kind == CaseKind::Application)
+        .map(|t| {
+            t.fields
+                .iter()
+                .map(|f| (f.name.to_string(), upload.text(f.name)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let form = CaseForm {
+        kind: Some(kind),
+        full_name: upload.text(field::FULL_NAME),
+        account: upload.text(field::ACCOUNT),
+        supplier: upload.text(field::SUPPLIER),
+        topic,
+        text: upload.text(field::TEXT),
+        phone: upload.text(field::PHONE),
+        email: upload.text(field::EMAIL),
+        consent: !upload.text(field::CONSENT).is_empty(),
+        fields,
+        files: upload.picked(),
+    };
+    let key = upload.text(field::KEY);
+    let result = ports::state()?
+        .cases
+        .create(&session, form, upload.files.clone(), &key)
+        .await;
+    match result {
+        Ok(number) => {
+            leptos_axum::redirect(&format!("/cases/{number}?sent=1"));
+            Ok(number)
+        }
+        Err(e) => {
+            ports::echo_upload(&upload);
+            Err(e)
+        }
+    }
+}
+
+/// A message (and files) to an open case of the customer's.
+#[server(endpoint = "cases/message", input = MultipartFormData)]
+pub async fn add_case_message(data: MultipartData) -> Result<(), ApiError> {
+    use crate::ports;
+    use shared::cases::field;
+    let session = ports::require_session()?;
+    let upload = ports::read_upload(data).await?;
+    let number = upload.text("number");
+    let result = ports::state()?
+        .cases
+        .add_message(
+            &session,
+            &number,
+            &upload.text(field::TEXT),
+            upload.files.clone(),
+            &upload.text(field::KEY),
+        )
+        .await;
+    match result {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("/cases/{number}?added=1#messages"));
+            Ok(())
+        }
+        Err(e) => {
+            ports::echo_upload(&upload);
+            Err(e)
+        }
+    }
+}
+
+/// The customer's rating of the answer to a closed case.
+#[server(endpoint = "cases/rate")]
+pub async fn rate_case(
+    number: String,
+    rating: Option<String>,
+    comment: Option<String>,
+) -> Result<(), ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    ports::state()?
+        .cases
+        .rate(
+            &session,
+            &number,
+            rating.as_deref().unwrap_or(""),
+            comment.as_deref().unwrap_or(""),
+        )
+        .await?;
+    leptos_axum::redirect(&format!("/cases/{number}?rated=1"));
+    Ok(())
+}
+
+/// «Уведомления», newest first (they are marked read once shown).
+#[server(endpoint = "cases/notices")]
+pub async fn load_notices() -> Result<Vec<Notice>, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    ports::state()?.cases.notices(&session).await
+}
+
+/// The number of unread notices, for the header.
+#[server(endpoint = "cases/unread")]
+pub async fn unread_notices() -> Result<u32, ApiError> {
+    use crate::ports;
+    match ports::session_token() {
+        Some(session) => match ports::state()?.cases.unread(&session).await {
+            Err(ApiError::Unauthorized) => Ok(0),
+            other => other,
+        },
+        None => Ok(0),
+    }
+}
+
+/// «Виртуальный ассистент»: the answer to a question about the chosen account.
+#[server(endpoint = "cases/ask")]
+pub async fn ask_assistant(account: Option<i64>, question: String) -> Result<Answer, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    ports::state()?
+        .cases
+        .ask(&session, account, &question)
+        .await
+}
+
+/// «Вопросы и ответы».
+#[server(endpoint = "cases/faq")]
+pub async fn load_faq() -> Result<Vec<FaqEntry>, ApiError> {
+    use crate::ports;
+    ports::state()?.cases.faq().await
+}

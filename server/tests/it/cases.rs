@@ -1,0 +1,727 @@
+//! The case engine (P-2, P-3, P-5, P-6; U-APL-1..3, U-DOC-1..3): a customer's appeal with
+//! files through the staff's workflow to the rating; every transition allowed and refused;
+//! the attachment limits and type sniffing; who may download a file; idempotent sending.
+
+use crate::common::{TestApp, call, demo, each_backend, form, ivanov, link_showcase, signed_in};
+use shared::ApiError;
+use shared::cases::*;
+
+const STAFF_PASSWORD: &str = "Staff-2026!";
+
+/// A PDF, a PNG and something that is neither (an executable).
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R',
+];
+const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff";
+
+/// Иванов with the demo's first account linked; the account's id.
+async fn customer(app: &TestApp) -> (reqwest::Client, i64) {
+    let showcase = demo(app, 3, 6).await;
+    ivanov(app, true).await;
+    let client = signed_in(app, "Secret-2026!").await;
+    let id = link_showcase(&client, app, &showcase[0]).await;
+    (client, id)
+}
+
+/// A staff member of `role`, signed in; the browser.
+async fn staff(app: &TestApp, login: &str, role: Role) -> reqwest::Client {
+    app.services
+        .cases
+        .create_staff(
+            None,
+            login,
+            &format!("Сотрудник {login}"),
+            role,
+            STAFF_PASSWORD,
+        )
+        .await
+        .expect("staff member");
+    let client = app.client();
+    form(
+        &client,
+        app,
+        "/api/staff/sign_in",
+        &[("login", login), ("password", STAFF_PASSWORD)],
+    )
+    .await
+    .expect("staff signs in");
+    client
+}
+
+/// Posts a multipart form to a server function as a page with script would.
+async fn multipart<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, Vec<u8>)],
+) -> Result<T, ApiError> {
+    let mut body = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        body = body.text(name.to_string(), value.to_string());
+    }
+    for (name, bytes) in files {
+        body = body.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    let response = client
+        .post(app.at(path))
+        .multipart(body)
+        .send()
+        .await
+        .expect("request");
+    if response.status().is_success() {
+        Ok(response.json().await.expect("the answer"))
+    } else {
+        Err(response.json().await.expect("an ApiError"))
+    }
+}
+
+async fn appeal(
+    client: &reqwest::Client,
+    app: &TestApp,
+    account: i64,
+    key: &str,
+    files: &[(&str, Vec<u8>)],
+) -> Result<String, ApiError> {
+    let account = account.to_string();
+    multipart(
+        client,
+        app,
+        "/api/cases/create",
+        &[
+            ("kind", "appeal"),
+            ("full_name", "Иванов Иван"),
+            ("account", &account),
+            ("topic", "Начисления и перерасчеты"),
+            ("text", "Прошу пересчитать начисления за октябрь."),
+            ("phone", "+79000000001"),
+            ("email", "ivanov@bk.ru"),
+            ("key", key),
+        ],
+        files,
+    )
+    .await
+}
+
+async fn card(client: &reqwest::Client, app: &TestApp, number: &str) -> Result<CaseCard, ApiError> {
+    call(client, app, "/api/cases/card", &[("number", number)]).await
+}
+
+async fn act(
+    client: &reqwest::Client,
+    app: &TestApp,
+    number: &str,
+    action: &str,
+    comment: &str,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(), ApiError> {
+    let key = format!("{action}-{}", rand::random::<u32>());
+    multipart::<serde::de::IgnoredAny>(
+        client,
+        app,
+        "/api/staff/act",
+        &[
+            ("number", number),
+            ("action", action),
+            ("comment", comment),
+            ("key", &key),
+        ],
+        files,
+    )
+    .await
+    .map(|_| ())
+}
+
+fn field_message(e: &ApiError, name: &str) -> String {
+    e.field_message(name)
+        .unwrap_or_else(|| panic!("no message for {name}: {e:?}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn p_2_appeal_with_files_goes_through_staff_to_the_customers_rating() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let draft: CaseDraft = call(&client, &app, "/api/cases/draft", &[]).await.unwrap();
+        assert_eq!(draft.phone, "+79000000001", "U-APL-2: phone prefilled");
+        assert_eq!(draft.email, "ivanov@bk.ru", "U-APL-2: e-mail prefilled");
+        assert!(
+            !draft.accounts[0].suppliers.is_empty(),
+            "the account's suppliers"
+        );
+        assert!(draft.topics.iter().any(|t| t == "Начисления и перерасчеты"));
+
+        // U-APL-3: a file over 7 MB is refused and nothing is created.
+        let big = vec![b'a'; (MAX_FILE_BYTES + 1) as usize];
+        let refused = appeal(
+            &client,
+            &app,
+            account,
+            "k-big",
+            &[("скан.pdf", PDF.to_vec()), ("big.txt", big)],
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            field_message(&refused, field::FILES).contains("7 МБ"),
+            "{refused:?}"
+        );
+        // P-5: an executable is refused whatever its name says.
+        let refused = appeal(
+            &client,
+            &app,
+            account,
+            "k-exe",
+            &[("счет.pdf", EXE.to_vec())],
+        )
+        .await
+        .unwrap_err();
+        assert!(field_message(&refused, field::FILES).contains("не подходит"));
+        let history: CaseHistory =
+            call(&client, &app, "/api/cases/history", &[("scope", "appeals")])
+                .await
+                .unwrap();
+        assert!(history.cases.is_empty(), "refused appeals leave nothing");
+
+        // Two files; the same key twice makes one appeal.
+        let files = [("скан.pdf", PDF.to_vec()), ("фото.png", PNG.to_vec())];
+        let number = appeal(&client, &app, account, "k-1", &files).await.unwrap();
+        let again = appeal(&client, &app, account, "k-1", &files).await.unwrap();
+        assert_eq!(number, again);
+        let history: CaseHistory =
+            call(&client, &app, "/api/cases/history", &[("scope", "appeals")])
+                .await
+                .unwrap();
+        assert_eq!(history.cases.len(), 1);
+        assert_eq!(history.cases[0].status, Status::New);
+        let c = card(&client, &app, &number).await.unwrap();
+        assert_eq!(c.messages[0].files.len(), 2);
+        let unread: u32 = call(&client, &app, "/api/cases/unread", &[]).await.unwrap();
+        assert_eq!(unread, 1, "the registration notice");
+
+        // Staff see it in the queue and take it.
+        let operator = staff(&app, "petrova", Role::Operator).await;
+        let queue: Queue = call(&operator, &app, "/api/staff/queue", &[])
+            .await
+            .unwrap();
+        assert!(queue.cases.iter().any(|c| c.number == number));
+        let found: Queue = call(&operator, &app, "/api/staff/queue", &[("search", &number)])
+            .await
+            .unwrap();
+        assert_eq!(found.cases.len(), 1);
+        act(&operator, &app, &number, "take", "", &[])
+            .await
+            .unwrap();
+        act(
+            &operator,
+            &app,
+            &number,
+            "reply",
+            "Перерасчет выполнен, акт во вложении.",
+            &[("акт.pdf", PDF.to_vec())],
+        )
+        .await
+        .unwrap();
+
+        // The customer sees the reply, its file and the notices.
+        let c = card(&client, &app, &number).await.unwrap();
+        assert_eq!(c.summary.status, Status::InProgress);
+        let reply = c.messages.iter().find(|m| m.from_staff).expect("the reply");
+        assert!(reply.body.contains("Перерасчет выполнен"));
+        let file = reply.files[0].clone();
+        let download = client.get(app.at(&file.href())).send().await.unwrap();
+        assert_eq!(download.status(), 200);
+        let disposition = download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+        assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
+        let notices: Vec<Notice> = call(&client, &app, "/api/cases/notices", &[])
+            .await
+            .unwrap();
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.title.contains("Ответ по обращению")),
+            "{notices:?}"
+        );
+        let unread: u32 = call(&client, &app, "/api/cases/unread", &[]).await.unwrap();
+        assert_eq!(unread, 0, "shown notices are read");
+        let mail = app
+            .services
+            .outbox
+            .list(Some("ivanov@bk.ru"), 10)
+            .await
+            .unwrap();
+        assert!(
+            mail.iter()
+                .any(|m| m.subject.contains("Ответ по обращению"))
+        );
+
+        // The customer adds a message; staff close; the customer rates once.
+        multipart::<serde::de::IgnoredAny>(
+            &client,
+            &app,
+            "/api/cases/message",
+            &[
+                ("number", &number),
+                ("text", "Спасибо, получил."),
+                ("key", "m-1"),
+            ],
+            &[],
+        )
+        .await
+        .unwrap();
+        act(&operator, &app, &number, "close", "", &[])
+            .await
+            .unwrap();
+        let c = card(&client, &app, &number).await.unwrap();
+        assert_eq!(c.summary.status, Status::Closed);
+        assert!(c.customer_may_rate());
+        let refused = multipart::<serde::de::IgnoredAny>(
+            &client,
+            &app,
+            "/api/cases/message",
+            &[("number", &number), ("text", "Еще вопрос"), ("key", "m-2")],
+            &[],
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(refused, ApiError::Refused { .. }),
+            "a closed case takes no messages"
+        );
+        form(
+            &client,
+            &app,
+            "/api/cases/rate",
+            &[("number", &number), ("rating", "5")],
+        )
+        .await
+        .unwrap();
+        let refused = form(
+            &client,
+            &app,
+            "/api/cases/rate",
+            &[("number", &number), ("rating", "1")],
+        )
+        .await
+        .unwrap_err();
+        assert!(refused.field_message(field::RATING).is_some());
+        assert_eq!(card(&client, &app, &number).await.unwrap().rating, Some(5));
+        let history = &card(&client, &app, &number).await.unwrap().history;
+        let statuses: Vec<_> = history.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(
+            statuses,
+            ["Зарегистрировано", "В работе", "В работе", "Закрыто"]
+        );
+
+        // P-6: the audit log names the staff member's moves (supervisors read it).
+        let supervisor = staff(&app, "sidorov", Role::Supervisor).await;
+        let audit: Vec<AuditEntry> = call(&supervisor, &app, "/api/staff/audit", &[])
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.target == number && a.staff.contains("petrova"))
+        );
+        let denied = call::<Vec<AuditEntry>>(&operator, &app, "/api/staff/audit", &[]).await;
+        assert_eq!(denied.unwrap_err(), ApiError::Forbidden);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn p_2_every_move_only_from_its_statuses_and_roles() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let number = appeal(&client, &app, account, "k-1", &[]).await.unwrap();
+        let operator = staff(&app, "oper", Role::Operator).await;
+        let supervisor = staff(&app, "boss", Role::Supervisor).await;
+
+        // Nothing but take or reject from «Зарегистрировано».
+        for action in ["reply", "request_info", "close", "reopen"] {
+            let e = act(&operator, &app, &number, action, "текст", &[])
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(e, ApiError::Refused { .. } | ApiError::Forbidden),
+                "{action}: {e:?}"
+            );
+        }
+        // Reject needs a comment.
+        let e = act(&operator, &app, &number, "reject", " ", &[])
+            .await
+            .unwrap_err();
+        assert!(e.field_message(field::COMMENT).is_some());
+        act(&operator, &app, &number, "take", "", &[])
+            .await
+            .unwrap();
+        let e = act(&operator, &app, &number, "take", "", &[])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Refused { .. }), "taken twice: {e:?}");
+        let e = act(&operator, &app, &number, "request_info", "", &[])
+            .await
+            .unwrap_err();
+        assert!(
+            e.field_message(field::COMMENT).is_some(),
+            "a request says what is needed"
+        );
+        act(
+            &operator,
+            &app,
+            &number,
+            "request_info",
+            "Приложите фото счетчика.",
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            card(&client, &app, &number).await.unwrap().summary.status,
+            Status::InfoRequested
+        );
+        // The customer's answer brings the case back to work.
+        multipart::<serde::de::IgnoredAny>(
+            &client,
+            &app,
+            "/api/cases/message",
+            &[("number", &number), ("text", ""), ("key", "m-1")],
+            &[("счетчик.png", PNG.to_vec())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            card(&client, &app, &number).await.unwrap().summary.status,
+            Status::InProgress
+        );
+        act(&operator, &app, &number, "reject", "Показания верны.", &[])
+            .await
+            .unwrap();
+        // Only a supervisor reopens.
+        let e = act(&operator, &app, &number, "reopen", "ошибка", &[])
+            .await
+            .unwrap_err();
+        assert_eq!(e, ApiError::Forbidden);
+        act(
+            &supervisor,
+            &app,
+            &number,
+            "reopen",
+            "Проверим еще раз.",
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            card(&client, &app, &number).await.unwrap().summary.status,
+            Status::InProgress
+        );
+
+        // Without a staff session there is no back-office.
+        let e = call::<Queue>(&client, &app, "/api/staff/queue", &[])
+            .await
+            .unwrap_err();
+        assert_eq!(e, ApiError::Unauthorized);
+        let e = form(
+            &app.client(),
+            &app,
+            "/api/staff/sign_in",
+            &[("login", "oper"), ("password", "wrong-Pass1!")],
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, ApiError::Refused { .. }));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn p_5_files_reach_only_their_customer_and_staff() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let number = appeal(&client, &app, account, "k-1", &[("скан.pdf", PDF.to_vec())])
+            .await
+            .unwrap();
+        let file = card(&client, &app, &number).await.unwrap().messages[0].files[0].clone();
+
+        // Another customer: 403; nobody signed in: 401; staff: 200.
+        app.services
+            .identity
+            .create_person(server::identity::NewPerson {
+                last_name: "Петров".into(),
+                first_name: "Петр".into(),
+                phone: shared::contact::Phone::parse("+79000000002").unwrap(),
+                email: shared::contact::Email::parse("petrov@bk.ru").unwrap(),
+                email_confirmed: true,
+                password: "Secret-2026!".into(),
+            })
+            .await
+            .unwrap();
+        let other = app.client();
+        form(
+            &other,
+            &app,
+            "/api/auth/sign_in",
+            &[
+                ("by", "phone"),
+                ("login", "+79000000002"),
+                ("password", "Secret-2026!"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            other
+                .get(app.at(&file.href()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        assert_eq!(
+            card(&other, &app, &number).await.unwrap_err(),
+            ApiError::NotFound
+        );
+        assert_eq!(
+            app.client()
+                .get(app.at(&file.href()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        let operator = staff(&app, "oper", Role::Operator).await;
+        assert_eq!(
+            operator
+                .get(app.at(&file.href()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.client()
+                .get(app.at("/files/999999"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn u_doc_2_applications_check_their_topics_fields_and_documents_download() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let account = account.to_string();
+        let base = [
+            ("kind", "application"),
+            ("full_name", "Иванов Иван"),
+            ("account", account.as_str()),
+            ("phone", "+79000000001"),
+            ("consent", "1"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut fields = base.to_vec();
+            fields.extend_from_slice(extra);
+            fields
+        };
+        // A refund with a settlement account that does not match the БИК.
+        let e = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &with(&[
+                ("topic", "refund"),
+                ("amount", "1500,50"),
+                ("recipient", "Иванов Иван"),
+                ("bic", "044525225"),
+                ("bank_account", "40817810938160925983"),
+                ("key", "a-1"),
+            ]),
+            &[],
+        )
+        .await
+        .unwrap_err();
+        assert!(e.field_message("bank_account").is_some(), "{e:?}");
+        // Recalculation for absence: dates ordered and a supporting document.
+        let e = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &with(&[
+                ("topic", "absence_recalculation"),
+                ("date_from", "2026-10-20"),
+                ("date_to", "2026-10-01"),
+                ("key", "a-2"),
+            ]),
+            &[],
+        )
+        .await
+        .unwrap_err();
+        assert!(e.field_message("date_to").is_some());
+        assert_eq!(e.field_message(field::FILES), Some(FILE_REQUIRED));
+        let number = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &with(&[
+                ("topic", "absence_recalculation"),
+                ("date_from", "2026-10-01"),
+                ("date_to", "2026-10-20"),
+                ("key", "a-3"),
+            ]),
+            &[("справка.pdf", PDF.to_vec())],
+        )
+        .await
+        .unwrap();
+        let c = card(&client, &app, &number).await.unwrap();
+        assert!(c.fields.contains(&(
+            "Дата начала отсутствия".to_string(),
+            "01.10.2026".to_string()
+        )));
+        // Without the 152-ФЗ consent nothing is sent.
+        let e = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &[
+                ("kind", "application"),
+                ("full_name", "Иванов Иван"),
+                ("account", account.as_str()),
+                ("phone", "+79000000001"),
+                ("topic", "free_form"),
+                ("text", "Прошу"),
+                ("key", "a-4"),
+            ],
+            &[],
+        )
+        .await
+        .unwrap_err();
+        assert!(e.field_message(field::CONSENT).is_some());
+        // A topic the provider stopped accepting.
+        let admin = staff(&app, "admin", Role::Administrator).await;
+        form(
+            &admin,
+            &app,
+            "/api/staff/application_topic",
+            &[("code", "free_form"), ("active", "0")],
+        )
+        .await
+        .unwrap();
+        let e = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &with(&[("topic", "free_form"), ("text", "Прошу"), ("key", "a-5")]),
+            &[],
+        )
+        .await
+        .unwrap_err();
+        assert!(e.field_message(field::TOPIC).is_some());
+        let history: CaseHistory = call(
+            &client,
+            &app,
+            "/api/cases/history",
+            &[("scope", "applications")],
+        )
+        .await
+        .unwrap();
+        assert_eq!(history.cases.len(), 1);
+
+        // U-DOC-1: a document sent and downloaded from «Мои документы».
+        let number = multipart::<String>(
+            &client,
+            &app,
+            "/api/cases/create",
+            &[
+                ("kind", "document"),
+                ("account", account.as_str()),
+                ("doc_type", "Судебный приказ"),
+                ("key", "d-1"),
+            ],
+            &[("приказ.pdf", PDF.to_vec())],
+        )
+        .await
+        .unwrap();
+        let docs: CaseHistory = call(
+            &client,
+            &app,
+            "/api/cases/history",
+            &[("scope", "documents")],
+        )
+        .await
+        .unwrap();
+        assert_eq!(docs.cases[0].number, number);
+        let file = &docs.cases[0].files[0];
+        let download = client.get(app.at(&file.href())).send().await.unwrap();
+        assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
+        // Documents have their own workflow: accepted, not taken.
+        let e = act(&admin, &app, &number, "take", "", &[])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Refused { .. }));
+        act(&admin, &app, &number, "accept", "", &[]).await.unwrap();
+        assert_eq!(
+            card(&client, &app, &number)
+                .await
+                .unwrap()
+                .summary
+                .status_caption(),
+            "Принят"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn u_apl_4_the_assistant_answers_from_the_accounts_data_and_the_faq() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let account = account.to_string();
+        let ask = |q: &'static str| {
+            let client = client.clone();
+            let app = app.clone();
+            let account = account.clone();
+            async move {
+                call::<shared::assistant::Answer>(
+                    &client,
+                    &app,
+                    "/api/cases/ask",
+                    &[("account", account.as_str()), ("question", q)],
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let balance = ask("Сколько я должен?").await;
+        assert!(
+            balance.text.contains("руб.") || balance.text.contains("задолженности нет"),
+            "{balance:?}"
+        );
+        let window = ask("Когда передавать показания счетчика?").await;
+        assert!(window.text.contains("принимаются с"), "{window:?}");
+        let faq = ask("Как получать квитанцию по почте").await;
+        assert!(faq.text.contains("Подтвердите адрес"), "{faq:?}");
+        let unknown = ask("Какая завтра погода").await;
+        assert!(!unknown.understood);
+        assert_eq!(unknown.links[0].1, "/appeals/new");
+    })
+    .await;
+}
