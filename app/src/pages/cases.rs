@@ -324,8 +324,8 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
                     check=Callback::new(|v: String| (!v.trim().is_empty()).then(|| shared::contact::Email::parse(&v).err().map(|e| e.to_string())).flatten())
                     server_error=errors.field(field::EMAIL) />
                 {(kind == CaseKind::Application).then(|| view! {
-                    <div class="field field--check">
-                        <label class="check">
+                    <div class="field">
+                        <label class="checkbox">
                             <input type="checkbox" name=field::CONSENT value="1" aria-describedby="f-consent-error" />
                             " Согласие с «"<a href="/agreement">"Политикой обработки персональных данных"</a>"»"
                         </label>

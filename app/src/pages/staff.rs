@@ -168,7 +168,7 @@ pub fn StaffQueuePage() -> impl IntoView {
                                     <input class="field__input" id="f-search" name="search" type="search"
                                         placeholder="№ обращения, лицевой счет, телефон, фамилия" value=search.unwrap_or_default() />
                                 </div>
-                                <label class="check"><input type="checkbox" name="mine" value="1" checked=mine.is_some() />" Только мои"</label>
+                                <label class="checkbox"><input type="checkbox" name="mine" value="1" checked=mine.is_some() />" Только мои"</label>
                                 <button type="submit" class="button button--secondary">"Показать"</button>
                             </form>
                             <p>{format!("Найдено: {}", q.total)}</p>
@@ -352,7 +352,7 @@ pub fn StaffSettingsPage() -> impl IntoView {
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <label class="visually-hidden" for=format!("f-topic-{id}")>"Название темы"</label>
                                         <input class="field__input" id=format!("f-topic-{id}") name="title" value=title.clone() disabled=!edit />
-                                        <label class="check"><input type="checkbox" name="active" value="1" checked=active disabled=!edit />" Показывать"</label>
+                                        <label class="checkbox"><input type="checkbox" name="active" value="1" checked=active disabled=!edit />" Показывать"</label>
                                         {edit.then(|| view! { <button type="submit" class="button button--secondary" aria-label=format!("Сохранить тему «{title}»")>"Сохранить"</button> })}
                                     </ActionForm>
                                 </li>

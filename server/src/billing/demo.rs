@@ -672,6 +672,8 @@ pub async fn showcase_from(db: &Db) -> anyhow::Result<Vec<Showcase>> {
 pub const DEMO_PHONE: &str = "+79000000001";
 pub const DEMO_EMAIL: &str = "demo@kabinet.local";
 pub const DEMO_PASSWORD: &str = "Demo-2026!";
+/// The password of the demo back-office team (development only).
+pub const DEMO_STAFF_PASSWORD: &str = "Staff-2026!";
 
 /// Creates the demo customer (once) and binds the showcase accounts meant for them.
 /// Returns the person's id.

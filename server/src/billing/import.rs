@@ -90,6 +90,30 @@ pub struct DemoRun {
 
 /// `kabinet demo`: generates the demo provider, binds the demo customer's accounts in
 /// development, and prints the showcase accounts with their proofs.
+/// The demo back-office team (development only): one member of each role, password
+/// [`demo::DEMO_STAFF_PASSWORD`]; logins `operator`, `supervisor`, `admin`.
+async fn ensure_demo_staff(services: &Services) -> anyhow::Result<()> {
+    use shared::cases::Role;
+    for (login, name, role) in [
+        ("operator", "Петрова Анна", Role::Operator),
+        ("supervisor", "Сидоров Олег", Role::Supervisor),
+        ("admin", "Администратор", Role::Administrator),
+    ] {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE login = $1")
+            .bind(login)
+            .fetch_optional(&services.db.pool)
+            .await?;
+        if exists.is_none() {
+            services
+                .cases
+                .create_staff(None, login, name, role, demo::DEMO_STAFF_PASSWORD)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot create the demo staff: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn demo(services: &Services, run: &DemoRun) -> anyhow::Result<()> {
     let DemoRun {
         accounts,
@@ -137,6 +161,7 @@ pub async fn demo(services: &Services, run: &DemoRun) -> anyhow::Result<()> {
     };
     if development {
         demo::ensure_customer(db, &services.identity, &showcase, services.clock.unix()).await?;
+        ensure_demo_staff(services).await?;
     }
     if json {
         let list: Vec<serde_json::Value> = showcase
