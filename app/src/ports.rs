@@ -470,6 +470,8 @@ pub async fn read_upload(data: server_fn::codec::MultipartData) -> Result<Upload
             total += chunk.len() as u64;
             let size = bytes.len() as u64;
             if size > limit || total > MAX_TOTAL_BYTES + 1024 * 1024 {
+                // The page shows again what was typed before the refused part.
+                echo_upload(&upload);
                 let picked = PickedFile {
                     name: file_name.clone().unwrap_or_default(),
                     size: size.max(limit + 1),

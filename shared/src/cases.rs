@@ -1083,6 +1083,11 @@ pub struct CaseDraft {
     pub topics: Vec<String>,
     /// The application topics the provider accepts (codes).
     pub application_topics: Vec<String>,
+    /// What the customer typed in a form the server refused (without script), by field name:
+    /// it comes with the draft so that the page renders the same on the server and in the
+    /// browser.
+    #[serde(default)]
+    pub echo: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,12 @@ use shared::cases::{CaseCard, CaseDraft, CaseHistory, FaqEntry, Notice};
 pub async fn load_case_draft() -> Result<CaseDraft, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.cases.draft(&session).await
+    let mut draft = ports::state()?.cases.draft(&session).await?;
+    // Rendering the page after a refused form: what was typed comes back with the draft.
+    if let Some(echo) = use_context::<crate::components::field::FormEcho>() {
+        draft.echo = echo.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    }
+    Ok(draft)
 }
 
 /// «История обращений» (`scope` = appeals), «Мои заявления» (applications), «Мои документы»

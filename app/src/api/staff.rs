@@ -215,7 +215,7 @@ pub async fn set_member_active(id: i64, active: String) -> Result<(), ApiError> 
         .staff
         .set_member_active(&token, id, active == "1")
         .await?;
-    leptos_axum::redirect("/staff/team");
+    leptos_axum::redirect(&format!("/staff/team?changed={id}-{active}"));
     Ok(())
 }
 

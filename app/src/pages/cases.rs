@@ -263,6 +263,10 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
     let text_required = kind == CaseKind::Appeal || topic.is_some_and(|t| t.text_required);
     let topics = d.topics.clone();
     let on_submit = check_before_send(errors, kind, topic, d.topics.clone());
+    // Without script, a refused form comes back with what was typed (it comes with the draft,
+    // so that the browser hydrates the same page).
+    let typed_text = d.echo.get(field::TEXT).cloned().unwrap_or_default();
+    let typed_topic = d.echo.get(field::TOPIC).cloned();
     view! {
         <section class="card" aria-labelledby="case-form-title">
             <h1 id="case-form-title">{title}</h1>
@@ -300,7 +304,7 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
                         <label class="field__label" for="f-topic">"Тема обращения"<span class="field__required" aria-hidden="true">"*"</span></label>
                         <select class="field__input" id="f-topic" name=field::TOPIC required=true aria-describedby="f-topic-error">
                             <option value="">"Выберите тему"</option>
-                            {topics.iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                            {topics.iter().map(|t| view! { <option value=t.clone() selected=typed_topic.as_deref() == Some(t.as_str())>{t.clone()}</option> }).collect_view()}
                         </select>
                         <FieldMessage id="f-topic-error" message=errors.field(field::TOPIC) />
                     </div>
@@ -311,8 +315,17 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
                         {text_caption}
                         {text_required.then(|| view! { <span class="field__required" aria-hidden="true">"*"</span> })}
                     </label>
-                    <textarea class="field__input" id="f-text" name=field::TEXT rows="6" maxlength=cases::MAX_TEXT.to_string()
-                        required=text_required aria-describedby="f-text-error"></textarea>
+                    {
+                        // An empty text area has no text node to hydrate: only a typed text is a child.
+                        let max = cases::MAX_TEXT.to_string();
+                        if typed_text.is_empty() {
+                            view! { <textarea class="field__input" id="f-text" name=field::TEXT rows="6" maxlength=max
+                                required=text_required aria-describedby="f-text-error"></textarea> }.into_any()
+                        } else {
+                            view! { <textarea class="field__input" id="f-text" name=field::TEXT rows="6" maxlength=max
+                                required=text_required aria-describedby="f-text-error">{typed_text}</textarea> }.into_any()
+                        }
+                    }
                     <FieldMessage id="f-text-error" message=errors.field(field::TEXT) />
                 </div>
                 <FileInput errors label=if kind == CaseKind::Appeal { "Файлы" } else { "Выбрать документ" }
@@ -531,7 +544,9 @@ fn TopicChoice(d: CaseDraft) -> impl IntoView {
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
-    let card = Resource::new(move || number.get(), load_case);
+    // Fetched again after a form on the page answers (its redirect changes the query).
+    let search = leptos_router::hooks::use_location().search;
+    let card = Resource::new(move || (number.get(), search.get()), |(n, _)| load_case(n));
     view! {
         <Title text="Обращение" />
         <Suspense fallback=loading>

@@ -17,6 +17,15 @@ use server_fn::ServerFn;
 use shared::ApiError;
 use shared::cases::{self, Action, CaseKind, Role, StaffCase, StaffMember, Status, field};
 
+/// The text of a table cell, «—» when there is none.
+fn or_dash(text: String) -> String {
+    if text.is_empty() {
+        "—".to_string()
+    } else {
+        text
+    }
+}
+
 fn loading() -> impl IntoView {
     view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
 }
@@ -191,8 +200,8 @@ pub fn StaffQueuePage() -> impl IntoView {
                                                         <td>{c.kind.caption()}</td>
                                                         <td>{c.subject.clone()}</td>
                                                         <td>{c.customer.clone()}</td>
-                                                        <td>{c.account_number.clone().unwrap_or_default()}</td>
-                                                        <td>{c.branch.clone().unwrap_or_default()}</td>
+                                                        <td>{c.account_number.clone().unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{c.branch.clone().unwrap_or_else(|| "—".into())}</td>
                                                         <td><span class=format!("status status--{}", c.status.code())>{c.status_caption()}</span></td>
                                                         <td class="num">{c.age_days}</td>
                                                         <td>{c.assignee.clone().unwrap_or_else(|| "—".into())}</td>
@@ -217,7 +226,11 @@ pub fn StaffQueuePage() -> impl IntoView {
 pub fn StaffCasePage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
-    let case = Resource::new(move || number.get(), load_staff_case);
+    let search = leptos_router::hooks::use_location().search;
+    let case = Resource::new(
+        move || (number.get(), search.get()),
+        |(n, _)| load_staff_case(n),
+    );
     view! {
         <Title text="Обращение" />
         <StaffNav current="" />
@@ -326,7 +339,9 @@ fn ActForm(number: String, actions: Vec<Action>, required: Vec<Action>) -> impl 
 /// Appeal topics, application topics accepted, FAQ entries.
 #[component]
 pub fn StaffSettingsPage() -> impl IntoView {
-    let settings = Resource::new(|| (), |_| load_staff_settings());
+    // Fetched again after each change (its redirect changes the query).
+    let search = leptos_router::hooks::use_location().search;
+    let settings = Resource::new(move || search.get(), |_| load_staff_settings());
     let topic = ServerAction::<SaveTopic>::new();
     let app_topic = ServerAction::<SetApplicationTopic>::new();
     let faq = ServerAction::<SaveFaq>::new();
@@ -441,7 +456,8 @@ pub fn StaffSettingsPage() -> impl IntoView {
 /// The team: staff accounts with their roles (administrators only).
 #[component]
 pub fn StaffTeamPage() -> impl IntoView {
-    let team = Resource::new(|| (), |_| load_team());
+    let search = leptos_router::hooks::use_location().search;
+    let team = Resource::new(move || search.get(), |_| load_team());
     let add = ServerAction::<AddMember>::new();
     let toggle = ServerAction::<SetMemberActive>::new();
     view! {
@@ -526,7 +542,8 @@ pub fn StaffAuditPage() -> impl IntoView {
                                     <thead><tr><th scope="col">"Когда"</th><th scope="col">"Кто"</th><th scope="col">"Действие"</th><th scope="col">"Объект"</th><th scope="col">"Подробности"</th></tr></thead>
                                     <tbody>
                                         {rows.into_iter().map(|r| view! {
-                                            <tr><td>{r.at}</td><td>{r.staff}</td><td>{r.action}</td><th scope="row">{r.target}</th><td>{r.detail}</td></tr>
+                                            // An empty cell has no text node to hydrate.
+                                            <tr><td>{r.at}</td><td>{r.staff}</td><td>{r.action}</td><th scope="row">{or_dash(r.target)}</th><td>{or_dash(r.detail)}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -116,6 +116,7 @@ impl CasesPort for CasesService {
             accounts,
             topics: self.appeal_topics().await?,
             application_topics: self.application_topics().await?,
+            echo: Default::default(),
         })
     }
 
