@@ -21,12 +21,20 @@ const SECTIONS: &[(&str, &str)] = &[
 #[component]
 pub fn TopBar() -> impl IntoView {
     let person = CurrentPerson::get();
+    // The unread notices, shown beside «Уведомления»; fetched again after each navigation.
+    // Made here, before the page's own resources, in the same order on the server and in
+    // the browser (hydration matches resources by the order they are made).
+    let location = leptos_router::hooks::use_location();
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::cases::unread_notices(),
+    );
     view! {
         <header class="topbar">
             <a class="topbar__brand" href="/">"Личный кабинет"</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    matches!(person.await, Ok(Some(_))).then(|| view! { <Sections /> })
+                    matches!(person.await, Ok(Some(_))).then(|| view! { <Sections unread /> })
                 })}
             </Transition>
         </header>
@@ -34,16 +42,10 @@ pub fn TopBar() -> impl IntoView {
 }
 
 #[component]
-fn Sections() -> impl IntoView {
+fn Sections(unread: Resource<Result<u32, shared::ApiError>>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     SessionVersion::refresh_on_success(sign_out.value());
     let menu = NodeRef::<leptos::html::Details>::new();
-    // The unread notices, shown beside «Уведомления»; fetched again after each navigation.
-    let location = leptos_router::hooks::use_location();
-    let unread = Resource::new(
-        move || location.pathname.get(),
-        |_| crate::api::cases::unread_notices(),
-    );
     // A link followed inside the menu closes it (the page changes without a reload).
     let close = move |_| {
         if let Some(menu) = menu.get() {
