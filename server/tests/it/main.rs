@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bad_import;
 mod billing;
 mod foundation;
 mod load;
