@@ -6,6 +6,7 @@ mod common;
 
 mod bad_import;
 mod billing;
+mod failover;
 mod foundation;
 mod load;
 mod outage;
