@@ -136,7 +136,7 @@ balance_postgres|balance (server fn)|postgres|POST|/api/accounts/overview|accoun
 ROWS
 main=${max[main_sqlite]}
 per_core=$(calc '%.0f' "$main / $cores")
-echo "main page: $per_core req/s per core at saturation (wrk on the same $cores cores), p99 ${p99_70[main_sqlite]} ms at 70 %"
+echo "main page: $per_core req/s per core at saturation (wrk on the same $cores cores), p99 $(calc "%.1f" "${p99_70[main_sqlite]}") ms at 70 %"
 met=no
 if awk -v r="$per_core" -v p="${p99_70[main_sqlite]}" 'BEGIN { exit !(r >= 1000 && p <= 50) }'; then met=yes; fi
 summary "main page, SQLite: req/s per core (saturation)" "$per_core" ">= 1000" "$met"
