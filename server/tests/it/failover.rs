@@ -163,7 +163,11 @@ async fn run(database_url: &str, dir: &std::path::Path) {
         .send()
         .await
         .expect("sign in");
-    assert!(signed_in.status().is_success(), "{:?}", signed_in.text().await);
+    assert!(
+        signed_in.status().is_success(),
+        "{:?}",
+        signed_in.text().await
+    );
     let accounts: Vec<shared::billing::AccountCard> = client
         .post(format!("{}/api/accounts/list", b.url))
         .send()
@@ -198,7 +202,10 @@ async fn run(database_url: &str, dir: &std::path::Path) {
         .find(|r| r.blocked.is_none())
         .expect("a meter that takes readings")
         .clone();
-    assert!(sheet.is_open(), "the reading window is open on the test's day");
+    assert!(
+        sheet.is_open(),
+        "the reading window is open on the test's day"
+    );
 
     let mut writes = Vec::new();
     for w in 0..WRITERS {
@@ -349,14 +356,24 @@ async fn run(database_url: &str, dir: &std::path::Path) {
         seen.payments.len(),
         "no payment beyond those acknowledged"
     );
+    // Stored as «<person>:<key>».
     let submissions: Vec<(String, i64)> = sqlx::query_as(
         "SELECT idempotency_key, COUNT(*) FROM reading_submissions \
-         WHERE idempotency_key LIKE 'failover-%' GROUP BY idempotency_key",
+         WHERE idempotency_key LIKE '%:failover-%' GROUP BY idempotency_key",
     )
     .fetch_all(&db.pool)
     .await
     .expect("submissions");
-    let submissions: HashMap<String, i64> = submissions.into_iter().collect();
+    let submissions: HashMap<String, i64> = submissions
+        .into_iter()
+        .map(|(key, n)| {
+            (
+                key.split_once(':')
+                    .map_or(key.clone(), |(_, k)| k.to_string()),
+                n,
+            )
+        })
+        .collect();
     for key in &seen.readings {
         assert_eq!(submissions.get(key), Some(&1), "reading {key} stored once");
     }
