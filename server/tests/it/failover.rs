@@ -61,21 +61,24 @@ fn kabinet(database_url: &str, dir: &std::path::Path, port: u16) -> Command {
 
 async fn start(database_url: &str, dir: &std::path::Path) -> Instance {
     let port = free_port();
-    let process = kabinet(database_url, dir, port)
-        .arg("serve")
-        .spawn()
-        .expect("start kabinet serve");
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned by an `Instance` at once: stopped and waited for however the test ends.
+    let instance = Instance {
+        url: format!("http://127.0.0.1:{port}"),
+        process: kabinet(database_url, dir, port)
+            .arg("serve")
+            .spawn()
+            .expect("start kabinet serve"),
+    };
     let client = reqwest::Client::new();
     for _ in 0..200 {
-        if let Ok(r) = client.get(format!("{url}/readyz")).send().await
+        if let Ok(r) = client.get(format!("{}/readyz", instance.url)).send().await
             && r.status().is_success()
         {
-            return Instance { url, process };
+            return instance;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("kabinet serve did not become ready at {url}");
+    panic!("kabinet serve did not become ready at {}", instance.url);
 }
 
 /// One write: a payment or a reading, with its key.
@@ -217,7 +220,7 @@ async fn run(database_url: &str, dir: &std::path::Path) {
                 ("account".to_string(), account.clone()),
                 ("key".to_string(), key.clone()),
             ];
-            let path = if n % 2 == 0 {
+            let path = if n.is_multiple_of(2) {
                 fields.extend([
                     ("keys[0]".to_string(), line.key()),
                     ("amounts[0]".into(), format!("{},00", 10 + n)),
