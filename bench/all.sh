@@ -21,5 +21,5 @@ printf '\n\033[1m==> Summary\033[0m (%s cores, %s, %s GB RAM, %s)\n' "$(nproc)" 
 {
   printf 'metric\tmeasured\taim\tmet\n'
   cat "$summary"
-} | awk -F '\t' '{ printf "%-58s %-46s %-15s %s\n", $1, $2, $3, $4 }'
+} | awk -F '\t' '{ printf "%-70s %-50s %-15s %s\n", $1, $2, $3, $4 }'
 exit $status
