@@ -62,7 +62,7 @@ for n in "${sizes[@]}"; do
   if [ -z "$first_rps" ]; then
     first_rps=$rps first_n=$n
   elif [ -n "${KABINET_BENCH_SUMMARY:-}" ]; then
-    printf 'main page on %s vs %s accounts (%s months): req/s\t%.0f vs %.0f (%.2f×)\t\t\n' "$n" "$first_n" \
+    printf 'main page on %s vs %s accounts (history: %s months): req/s\t%.0f vs %.0f (%.2f×)\t\t\n' "$n" "$first_n" \
       "$months" "$rps" "$first_rps" "$(awk -v a="$rps" -v b="$first_rps" 'BEGIN { print a / b }')" \
       >>"$KABINET_BENCH_SUMMARY"
   fi
