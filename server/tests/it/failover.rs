@@ -127,7 +127,16 @@ async fn a_killed_instance_loses_no_acknowledged_write_and_doubles_none() {
     let dir = std::env::temp_dir().join(&name);
     std::fs::create_dir_all(&dir).expect("data directory");
 
-    let outcome = tokio::time::timeout(TEST_TIMEOUT * 2, run(&database_url, &dir)).await;
+    // On a task of its own, so that a failing test still drops its database.
+    let mut task = {
+        let (database_url, dir) = (database_url.clone(), dir.clone());
+        tokio::spawn(async move { run(&database_url, &dir).await })
+    };
+    let outcome = tokio::time::timeout(TEST_TIMEOUT * 2, &mut task).await;
+    if outcome.is_err() {
+        task.abort();
+        let _ = (&mut task).await;
+    }
 
     let _ = admin
         .pool
@@ -137,7 +146,12 @@ async fn a_killed_instance_loses_no_acknowledged_write_and_doubles_none() {
         .await;
     admin.pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
-    outcome.expect("the failover test finished in time");
+    match outcome {
+        Err(_) => panic!("the failover test did not finish in time"),
+        Ok(Err(failed)) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+        Ok(Err(failed)) => panic!("the failover test was cut off: {failed}"),
+        Ok(Ok(())) => {}
+    }
 }
 
 async fn run(database_url: &str, dir: &std::path::Path) {
