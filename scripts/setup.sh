@@ -3,12 +3,14 @@
 # Idempotent: every step checks first and does nothing when its tool is already there.
 # Usage: scripts/setup.sh run   # what `make run` needs
 #        scripts/setup.sh test  # what `make test` needs (adds chromium, zbar, poppler, npm deps)
-#        scripts/setup.sh bench # what `make bench` needs (adds brotli)
+#        scripts/setup.sh bench # what `make bench` needs (adds brotli, wrk, oha, chromium, Lighthouse)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+# The open-loop load generator of bench/load.sh (builds with rustc 1.95 from its lockfile).
+OHA_VERSION=1.16.0
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$PATH"
@@ -97,20 +99,37 @@ ensure_run_tools() {
   ensure_cargo_leptos
 }
 
-ensure_test_tools() {
-  ensure_run_tools
-  apt_install chromium zbar-tools poppler-utils
+# end2end's npm packages (Playwright, Lighthouse); never a browser download.
+ensure_end2end_packages() {
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] \
+    || [ ! -d "$ROOT/end2end/node_modules/lighthouse" ] \
     || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
     say "npm ci in end2end/"
-    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+      npm ci --no-audit --no-fund)
   fi
 }
 
-# What `make bench` needs beyond the build: compressors for the size budget, a load tool.
+ensure_test_tools() {
+  ensure_run_tools
+  apt_install chromium zbar-tools poppler-utils
+  ensure_end2end_packages
+}
+
+ensure_oha() {
+  if oha --version 2>/dev/null | grep -q "$OHA_VERSION"; then return 0; fi
+  say "cargo install oha $OHA_VERSION (once per machine, about 6 minutes)"
+  cargo install oha --version "$OHA_VERSION" --locked
+}
+
+# What `make bench` needs beyond the build: compressors for the size budget, the load tools
+# (wrk closed loop, oha open loop), jq for their reports, sqlite3 and psql to prepare the
+# databases, chromium and Lighthouse for the page scores.
 ensure_bench_tools() {
   ensure_run_tools
-  apt_install brotli gzip curl wrk
+  apt_install brotli gzip curl wrk jq sqlite3 postgresql-client chromium
+  ensure_oha
+  ensure_end2end_packages
 }
 
 case "${1:-}" in

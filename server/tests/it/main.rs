@@ -4,8 +4,10 @@
 
 mod common;
 
+mod bad_import;
 mod billing;
 mod cases;
+mod failover;
 mod foundation;
 mod load;
 mod outage;
