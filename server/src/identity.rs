@@ -423,9 +423,11 @@ impl IdentityPort for IdentityService {
             Option<String>,
             i32,
             i32,
+            i64,
         );
         let row = sqlx::query_as::<_, Row>(
-            "SELECT last_name, first_name, middle_name, phone, email, email_confirmed, show_hints \
+            "SELECT last_name, first_name, middle_name, phone, email, email_confirmed, show_hints, \
+             (SELECT COUNT(*) FROM notices n WHERE n.person_id = people.id AND n.read_at IS NULL) \
              FROM people WHERE id = $1",
         )
         .bind(person_id)
@@ -433,14 +435,17 @@ impl IdentityPort for IdentityService {
         .await
         .map_err(db)?;
         Ok(row.map(
-            |(last_name, first_name, middle_name, phone, email, confirmed, hints)| PersonSummary {
-                last_name,
-                first_name,
-                middle_name,
-                phone,
-                email,
-                email_confirmed: confirmed != 0,
-                show_hints: hints != 0,
+            |(last_name, first_name, middle_name, phone, email, confirmed, hints, unread)| {
+                PersonSummary {
+                    last_name,
+                    first_name,
+                    middle_name,
+                    phone,
+                    email,
+                    email_confirmed: confirmed != 0,
+                    show_hints: hints != 0,
+                    unread_notices: u32::try_from(unread).unwrap_or(u32::MAX),
+                }
             },
         ))
     }

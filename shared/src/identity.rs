@@ -77,6 +77,9 @@ pub struct PersonSummary {
     pub email_confirmed: bool,
     /// «Отображать подсказки» (U-PRF-8).
     pub show_hints: bool,
+    /// Notices not yet seen in «Уведомления» (the header shows the count).
+    #[serde(default)]
+    pub unread_notices: u32,
 }
 
 impl PersonSummary {
@@ -176,6 +179,7 @@ mod tests {
             email: None,
             email_confirmed: false,
             show_hints: true,
+            unread_notices: 0,
         };
         assert_eq!(p.full_name(), "Иванов Иван");
         p.middle_name = Some("Петрович".into());

@@ -21,20 +21,15 @@ const SECTIONS: &[(&str, &str)] = &[
 #[component]
 pub fn TopBar() -> impl IntoView {
     let person = CurrentPerson::get();
-    // The unread notices, shown beside «Уведомления»; fetched again after each navigation.
-    // Made here, before the page's own resources, in the same order on the server and in
-    // the browser (hydration matches resources by the order they are made).
-    let location = leptos_router::hooks::use_location();
-    let unread = Resource::new(
-        move || location.pathname.get(),
-        |_| crate::api::cases::unread_notices(),
-    );
     view! {
         <header class="topbar">
             <a class="topbar__brand" href="/">"Личный кабинет"</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    matches!(person.await, Ok(Some(_))).then(|| view! { <Sections unread /> })
+                    match person.await {
+                        Ok(Some(p)) => Some(view! { <Sections unread=p.unread_notices /> }),
+                        _ => None,
+                    }
                 })}
             </Transition>
         </header>
@@ -42,7 +37,7 @@ pub fn TopBar() -> impl IntoView {
 }
 
 #[component]
-fn Sections(unread: Resource<Result<u32, shared::ApiError>>) -> impl IntoView {
+fn Sections(unread: u32) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     SessionVersion::refresh_on_success(sign_out.value());
     let menu = NodeRef::<leptos::html::Details>::new();
@@ -56,19 +51,16 @@ fn Sections(unread: Resource<Result<u32, shared::ApiError>>) -> impl IntoView {
         SECTIONS
             .iter()
             .map(|(href, caption)| {
-                let count = move || {
-                    (*href == "/notices")
-                        .then(|| unread.get().and_then(Result::ok).filter(|n| *n > 0))
-                        .flatten()
-                };
+                // The unread notices come with the signed-in person (no resource of their own).
+                let badge = (*href == "/notices" && unread > 0).then(|| {
+                    view! {
+                        <span class="badge">{unread}<span class="visually-hidden">" непрочитанных"</span></span>
+                    }
+                });
                 view! {
                     <a class="topbar__link" href=*href on:click=move |e| if on_phone { close(e) }>
                         {*caption}
-                        <Transition fallback=|| ()>
-                            {move || count().map(|n| view! {
-                                <span class="badge" aria-label=format!("{n} непрочитанных")>{n}</span>
-                            })}
-                        </Transition>
+                        {badge}
                     </a>
                 }
             })
