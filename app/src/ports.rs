@@ -438,14 +438,19 @@ impl Upload {
 
     /// The names and sizes of the files, for the `shared` attachment rule.
     pub fn picked(&self) -> Vec<shared::cases::PickedFile> {
-        self.files
-            .iter()
-            .map(|f| shared::cases::PickedFile {
-                name: f.name.clone(),
-                size: f.bytes.len() as u64,
-            })
-            .collect()
+        picked(&self.files)
     }
+}
+
+/// The names and sizes of files, for the `shared` attachment rule.
+pub fn picked(files: &[IncomingFile]) -> Vec<shared::cases::PickedFile> {
+    files
+        .iter()
+        .map(|f| shared::cases::PickedFile {
+            name: f.name.clone(),
+            size: f.bytes.len() as u64,
+        })
+        .collect()
 }
 
 /// Reads a multipart form, refusing (next to the `files` field) a file over 7 MB or more than
@@ -587,8 +592,6 @@ pub trait CasesPort: Send + Sync {
     ) -> Result<(), ApiError>;
     /// «Уведомления»: every notice, newest first; marks them read.
     async fn notices(&self, session: &str) -> Result<Vec<shared::cases::Notice>, ApiError>;
-    /// How many notices the customer has not seen.
-    async fn unread(&self, session: &str) -> Result<u32, ApiError>;
     /// «Виртуальный ассистент»: an answer from the account's data and the FAQ.
     async fn ask(
         &self,

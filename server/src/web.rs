@@ -243,7 +243,7 @@ async fn case_file(
             let disposition = format!(
                 "attachment; filename=\"{}\"; filename*=UTF-8''{}",
                 name.replace(|c: char| !c.is_ascii() || c == '"' || c == '\\', "_"),
-                utf8_percent(&name)
+                shared::contact::url_encode(&name)
             );
             let mut response = (
                 [
@@ -262,19 +262,6 @@ async fn case_file(
         }
         Err(e) => (error_status(&e), e.to_string()).into_response(),
     }
-}
-
-/// RFC 5987 encoding of a file name for `filename*`.
-fn utf8_percent(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() * 3);
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[derive(Deserialize)]

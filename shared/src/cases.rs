@@ -456,6 +456,21 @@ pub fn check_attachments(files: &[PickedFile]) -> Result<(), String> {
     Ok(())
 }
 
+/// A message to an open case: a text or at least one file, within the limits.
+pub fn check_message(text: &str, files: &[PickedFile]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if text.trim().is_empty() && files.is_empty() {
+        errors.add(field::TEXT, REQUIRED);
+    }
+    if text.chars().count() > MAX_TEXT {
+        errors.add(field::TEXT, format!("Не больше {MAX_TEXT} знаков"));
+    }
+    if let Err(message) = check_attachments(files) {
+        errors.add(field::FILES, message);
+    }
+    errors
+}
+
 /// The file types a case accepts, recognised from the content by the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileType {

@@ -168,19 +168,6 @@ pub async fn load_notices() -> Result<Vec<Notice>, ApiError> {
     ports::state()?.cases.notices(&session).await
 }
 
-/// The number of unread notices, for the header.
-#[server(endpoint = "cases/unread")]
-pub async fn unread_notices() -> Result<u32, ApiError> {
-    use crate::ports;
-    match ports::session_token() {
-        Some(session) => match ports::state()?.cases.unread(&session).await {
-            Err(ApiError::Unauthorized) => Ok(0),
-            other => other,
-        },
-        None => Ok(0),
-    }
-}
-
 /// «Виртуальный ассистент»: the answer to a question about the chosen account.
 #[server(endpoint = "cases/ask")]
 pub async fn ask_assistant(account: Option<i64>, question: String) -> Result<Answer, ApiError> {

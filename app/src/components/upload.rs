@@ -154,11 +154,7 @@ pub fn FileInput(
                 accept=ACCEPT_FILES aria-describedby="f-files-hint f-files-error"
                 aria-invalid=move || message.get().is_some().then_some("true")
                 on:change=on_change />
-            <p class="field__error" id="f-files-error" aria-live="polite">
-                {move || message.get().map(|m| view! {
-                    <span class="icon icon--error" aria-hidden="true">"!"</span>" "{m}
-                })}
-            </p>
+            <FieldMessage id="f-files-error" message />
         </div>
     }
 }

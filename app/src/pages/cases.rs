@@ -4,6 +4,7 @@
 use super::accounts::ApiErrorCard;
 use super::billing::PeriodFilter;
 use super::details::idempotency_key;
+use super::loading;
 use crate::api::cases::{
     AddCaseMessage, CreateCase, RateCase, load_case, load_case_draft, load_case_history,
     load_notices,
@@ -34,10 +35,6 @@ pub fn CaseErrorCard(error: ApiError) -> impl IntoView {
         .into_any(),
         other => view! { <ApiErrorCard error=other /> }.into_any(),
     }
-}
-
-fn loading() -> impl IntoView {
-    view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
 }
 
 /// «Обращения»: [Написать новое обращение], the assistant, the video call and «История
@@ -331,10 +328,10 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
                 <FileInput errors label=if kind == CaseKind::Appeal { "Файлы" } else { "Выбрать документ" }
                     required=topic.is_some_and(|t| t.file_required) />
                 <Field label="Номер телефона".to_string() name=field::PHONE required=true value=phone input_type="tel"
-                    autocomplete="tel" check=Callback::new(|v: String| shared::contact::Phone::parse(&v).err().map(|e| e.to_string()))
+                    autocomplete="tel" check=crate::components::field::rule(shared::contact::check_phone)
                     server_error=errors.field(field::PHONE) />
                 <Field label="E-mail".to_string() name=field::EMAIL value=email input_type="email" autocomplete="email"
-                    check=Callback::new(|v: String| (!v.trim().is_empty()).then(|| shared::contact::Email::parse(&v).err().map(|e| e.to_string())).flatten())
+                    check=Callback::new(|v: String| (!v.trim().is_empty()).then(|| shared::contact::check_email(&v).err()).flatten())
                     server_error=errors.field(field::EMAIL) />
                 {(kind == CaseKind::Application).then(|| view! {
                     <div class="field">
@@ -594,17 +591,25 @@ fn Card(c: CaseCard) -> impl IntoView {
             })}
             {may_rate.then(|| view! { <RateForm number=number.clone() /> })}
             <h2>"История"</h2>
-            <ol class="case-history">
-                {c.history.iter().map(|e| view! {
-                    <li>
-                        <span class="case-history__at">{e.at.clone()}</span>" — "
-                        <strong>{e.status.clone()}</strong>
-                        {format!(" ({})", e.actor)}
-                        {(!e.comment.is_empty()).then(|| view! { <span class="case-history__comment">{format!(": {}", e.comment)}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <History events=c.history.clone() />
         </section>
+    }
+}
+
+/// The history of a case's statuses.
+#[component]
+pub fn History(events: Vec<shared::cases::CaseEvent>) -> impl IntoView {
+    view! {
+        <ol class="case-history">
+            {events.into_iter().map(|e| view! {
+                <li>
+                    <span class="case-history__at">{e.at}</span>" — "
+                    <strong>{e.status}</strong>
+                    {format!(" ({})", e.actor)}
+                    {(!e.comment.is_empty()).then(|| view! { <span class="case-history__comment">{format!(": {}", e.comment)}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 
@@ -644,15 +649,8 @@ fn MessageForm(number: String) -> impl IntoView {
         else {
             return;
         };
-        let files = picked_files(&form);
-        let mut problems = shared::error::FieldErrors::new();
-        if form_value(&form, field::TEXT).trim().is_empty() && files.is_empty() {
-            problems.add(field::TEXT, cases::REQUIRED);
-        }
-        if let Err(m) = cases::check_attachments(&files) {
-            problems.add(field::FILES, m);
-        }
-        match problems.into_result() {
+        let checked = cases::check_message(&form_value(&form, field::TEXT), &picked_files(&form));
+        match checked.into_result() {
             Ok(()) => errors.client.set(None),
             Err(e) => {
                 ev.prevent_default();

@@ -3,16 +3,13 @@
 //! answer live in the address, so it works without script and can be shared.
 
 use super::accounts::ApiErrorCard;
+use super::loading;
 use crate::api::accounts::list_accounts;
 use crate::api::cases::{ask_assistant, load_faq};
 use crate::api::portal::get_portal_info;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn loading() -> impl IntoView {
-    view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
-}
 
 /// Questions the assistant offers to ask.
 const SUGGESTIONS: [&str; 4] = [
@@ -74,7 +71,7 @@ pub fn AssistantPage() -> impl IntoView {
             <p class="assistant-suggestions">
                 "Например: "
                 {SUGGESTIONS.iter().map(|s| view! {
-                    <a class="chip" href=format!("/assistant?q={}", encode(s))>{*s}</a>
+                    <a class="chip" href=format!("/assistant?q={}", shared::contact::url_encode(s))>{*s}</a>
                 }).collect_view()}
             </p>
             <Suspense fallback=loading>
@@ -101,19 +98,6 @@ pub fn AssistantPage() -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-/// A query parameter's value, percent-encoded.
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// «Видеозвонок»: the provider's video consultation, when it offers one.

@@ -18,6 +18,11 @@ pub mod sign_in;
 pub mod staff;
 
 use leptos::prelude::*;
+
+/// What a page shows while its data is on the way.
+pub fn loading() -> impl IntoView {
+    view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
+}
 use shared::ApiError;
 use shared::identity::PersonSummary;
 

@@ -1,8 +1,9 @@
 //! The back-office (`/staff`): staff sign-in, the queue of cases, a case with its moves,
 //! the provider's topics and FAQ, the team and the audit log.
 
-use super::cases::Messages;
+use super::cases::{History, Messages};
 use super::details::idempotency_key;
+use super::loading;
 use crate::api::staff::{
     AddMember, SaveFaq, SaveTopic, SetApplicationTopic, SetMemberActive, StaffAct, StaffSignIn,
     StaffSignOut, load_audit, load_queue, load_staff_case, load_staff_settings, load_team,
@@ -24,10 +25,6 @@ fn or_dash(text: String) -> String {
     } else {
         text
     }
-}
-
-fn loading() -> impl IntoView {
-    view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
 }
 
 /// What a back-office page shows when its data cannot be had.
@@ -273,15 +270,7 @@ fn StaffCaseCard(c: StaffCase) -> impl IntoView {
             <Messages messages=c.card.messages.clone() />
             {(!c.actions.is_empty()).then(|| view! { <ActForm number=s.number.clone() actions=c.actions.clone() required=c.comment_required.clone() /> })}
             <h2>"История"</h2>
-            <ol class="case-history">
-                {c.card.history.iter().map(|e| view! {
-                    <li>
-                        <span class="case-history__at">{e.at.clone()}</span>" — "<strong>{e.status.clone()}</strong>
-                        {format!(" ({})", e.actor)}
-                        {(!e.comment.is_empty()).then(|| view! { <span class="case-history__comment">{format!(": {}", e.comment)}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <History events=c.card.history.clone() />
         </section>
     }
 }

@@ -139,13 +139,7 @@ impl CasesPort for CasesService {
         ) {
             return Err(ApiError::NotFound);
         }
-        form.files = files
-            .iter()
-            .map(|f| cases::PickedFile {
-                name: f.name.clone(),
-                size: f.bytes.len() as u64,
-            })
-            .collect();
+        form.files = app::ports::picked(&files);
         let topics = self.appeal_topics().await?;
         let mut errors = cases::check_case_form(&form, &topics);
         if kind == CaseKind::Application
@@ -258,9 +252,7 @@ impl CasesPort for CasesService {
         }
         tx.commit().await.map_err(db)?;
         if !new {
-            for (key, ..) in &stored {
-                let _ = self.files.delete(key).await;
-            }
+            self.discard(&stored).await;
             return Ok(number);
         }
         self.notify(
@@ -336,13 +328,7 @@ impl CasesPort for CasesService {
     ) -> Result<(), ApiError> {
         let (person, row) = self.own_case(session, number).await?;
         let key = format!("{person}:{}", idempotency_key.trim());
-        let seen: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM case_messages WHERE idempotency_key = $1")
-                .bind(&key)
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(db)?;
-        if seen.is_some() {
+        if message_sent(&self.db, &key).await? {
             return Ok(());
         }
         let status = row.status();
@@ -351,24 +337,7 @@ impl CasesPort for CasesService {
                 "Обращение закрыто: напишите новое обращение.",
             ));
         }
-        let mut errors = shared::error::FieldErrors::new();
-        if text.trim().is_empty() && files.is_empty() {
-            errors.add(field::TEXT, cases::REQUIRED);
-        }
-        if text.chars().count() > cases::MAX_TEXT {
-            errors.add(field::TEXT, format!("Не больше {} знаков", cases::MAX_TEXT));
-        }
-        let picked: Vec<_> = files
-            .iter()
-            .map(|f| cases::PickedFile {
-                name: f.name.clone(),
-                size: f.bytes.len() as u64,
-            })
-            .collect();
-        if let Err(message) = cases::check_attachments(&picked) {
-            errors.add(field::FILES, message);
-        }
-        errors.into_result()?;
+        cases::check_message(text, &app::ports::picked(&files)).into_result()?;
         let stored = self.store_files(&files).await?;
         let next = cases::after_customer_message(status);
         let now = self.clock.unix();
@@ -378,11 +347,9 @@ impl CasesPort for CasesService {
             .await;
         if let Err(e) = inserted {
             drop(tx);
-            for (k, ..) in &stored {
-                let _ = self.files.delete(k).await;
-            }
+            self.discard(&stored).await;
             // The same key raced us: the message is there.
-            return if seen_again(&self.db, &key).await? {
+            return if message_sent(&self.db, &key).await? {
                 Ok(())
             } else {
                 Err(e)
@@ -475,18 +442,6 @@ impl CasesPort for CasesService {
             .collect())
     }
 
-    async fn unread(&self, session: &str) -> Result<u32, ApiError> {
-        let person = self.identity.session_person(session).await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notices WHERE person_id = $1 AND read_at IS NULL",
-        )
-        .bind(person)
-        .fetch_one(&self.db.pool)
-        .await
-        .map_err(db)?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
     async fn ask(
         &self,
         session: &str,
@@ -514,7 +469,8 @@ impl CasesPort for CasesService {
     }
 }
 
-async fn seen_again(db_: &crate::db::Db, key: &str) -> Result<bool, ApiError> {
+/// Whether a message was already sent under this idempotency key.
+async fn message_sent(db_: &crate::db::Db, key: &str) -> Result<bool, ApiError> {
     let seen: Option<i64> =
         sqlx::query_scalar("SELECT id FROM case_messages WHERE idempotency_key = $1")
             .bind(key)

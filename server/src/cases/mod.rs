@@ -465,9 +465,7 @@ impl CasesService {
             let name = crate::files::clean_name(&f.name);
             let Some(kind) = crate::files::sniff(&f.bytes) else {
                 // Nothing of this submission is kept.
-                for (key, ..) in &stored {
-                    let _ = self.files.delete(key).await;
-                }
+                self.discard(&stored).await;
                 return Err(ApiError::field(
                     shared::cases::field::FILES,
                     shared::cases::unsupported_file(&name),
@@ -482,6 +480,15 @@ impl CasesService {
             ));
         }
         Ok(stored)
+    }
+
+    /// Removes files stored for a submission that was refused or had already been made.
+    pub(crate) async fn discard(&self, stored: &[(String, String, shared::cases::FileType, i64)]) {
+        for (key, ..) in stored {
+            if let Err(e) = self.files.delete(key).await {
+                tracing::warn!(error = %e, "an unused case file stays in the store");
+            }
+        }
     }
 
     /// Adds a message with its (already stored) files to a case within `tx`.

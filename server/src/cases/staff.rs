@@ -354,14 +354,8 @@ impl StaffPort for CasesService {
                 cases::TransitionError::Role(_) => ApiError::Forbidden,
                 _ => ApiError::refused(e.to_string()),
             })?;
-        let picked: Vec<_> = files
-            .iter()
-            .map(|f| cases::PickedFile {
-                name: f.name.clone(),
-                size: f.bytes.len() as u64,
-            })
-            .collect();
-        cases::check_attachments(&picked).map_err(|m| ApiError::field(cases::field::FILES, m))?;
+        cases::check_attachments(&app::ports::picked(&files))
+            .map_err(|m| ApiError::field(cases::field::FILES, m))?;
         let stored = self.store_files(&files).await?;
         let now = self.clock.unix();
         let mut tx = self.db.pool.begin().await.map_err(db)?;
@@ -386,9 +380,7 @@ impl StaffPort for CasesService {
         .map_err(db)?;
         if moved.rows_affected() != 1 {
             drop(tx);
-            for (k, ..) in &stored {
-                let _ = self.files.delete(k).await;
-            }
+            self.discard(&stored).await;
             return Err(ApiError::refused(
                 "Обращение уже изменил другой сотрудник. Обновите страницу.",
             ));

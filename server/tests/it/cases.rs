@@ -2,7 +2,9 @@
 //! files through the staff's workflow to the rating; every transition allowed and refused;
 //! the attachment limits and type sniffing; who may download a file; idempotent sending.
 
-use crate::common::{TestApp, call, demo, each_backend, form, ivanov, link_showcase, signed_in};
+use crate::common::{
+    TestApp, call, demo, each_backend, form, ivanov, link_showcase, me, signed_in,
+};
 use shared::ApiError;
 use shared::cases::*;
 
@@ -200,7 +202,7 @@ async fn p_2_appeal_with_files_goes_through_staff_to_the_customers_rating() {
         assert_eq!(history.cases[0].status, Status::New);
         let c = card(&client, &app, &number).await.unwrap();
         assert_eq!(c.messages[0].files.len(), 2);
-        let unread: u32 = call(&client, &app, "/api/cases/unread", &[]).await.unwrap();
+        let unread = me(&client, &app).await.expect("signed in").unread_notices;
         assert_eq!(unread, 1, "the registration notice");
 
         // Staff see it in the queue and take it.
@@ -252,7 +254,7 @@ async fn p_2_appeal_with_files_goes_through_staff_to_the_customers_rating() {
                 .any(|n| n.title.contains("Ответ по обращению")),
             "{notices:?}"
         );
-        let unread: u32 = call(&client, &app, "/api/cases/unread", &[]).await.unwrap();
+        let unread = me(&client, &app).await.expect("signed in").unread_notices;
         assert_eq!(unread, 0, "shown notices are read");
         let mail = app
             .services
