@@ -68,7 +68,10 @@ export async function codeFor(request: APIRequestContext, to: string): Promise<s
   const address = to.includes("@") ? to : "+7" + to.replace(/\D/g, "").slice(1);
   for (let i = 0; i < 20; i++) {
     const messages = await (await request.get(`/dev/outbox.json?to=${encodeURIComponent(address)}`)).json();
-    const match = messages[0]?.body?.match(/Код подтверждения: (\d{6})/);
+    // The newest message with a code (reminders and notices may come in between).
+    const match = messages
+      .map((m: { body?: string }) => m.body?.match(/Код подтверждения: (\d{6})/))
+      .find((m: RegExpMatchArray | null | undefined) => m);
     if (match) return match[1];
     await new Promise((r) => setTimeout(r, 250));
   }

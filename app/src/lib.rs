@@ -91,6 +91,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("pay-all") view=pages::pay::PayAllPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("payments"), StaticSegment("rules")) view=pages::pay::PaymentRulesPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("payments"), ParamSegment("id")) view=pages::pay::PaymentPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("receipts")) view=pages::delivery::ReceiptsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("notifications")) view=pages::delivery::NotificationsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view=pages::pay::AutopayPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("appeals") view=pages::cases::AppealsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("appeals"), StaticSegment("new")) view=pages::cases::NewAppealPage ssr=SsrMode::Async />
@@ -101,7 +103,20 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("assistant") view=pages::help::AssistantPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("video") view=pages::help::VideoPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("faq") view=pages::help::FaqPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("shop") view=pages::info::ShopPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("shop"), ParamSegment("id")) view=pages::info::OrderPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("promotions") view=pages::info::PromotionsPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("polls") view=pages::info::PollsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("polls"), ParamSegment("id")) view=pages::info::PollPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("contacts") view=pages::info::ContactsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view=pages::info::BookingPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view=pages::info::CallbackPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("consultant") view=pages::info::ConsultantPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("staff") view=pages::staff::StaffQueuePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view=pages::staff_info::StaffShopPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view=pages::staff_info::StaffPromotionsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view=pages::staff_info::StaffPollsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view=pages::staff_info::StaffOfficesPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("login")) view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view=pages::staff::StaffCasePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=pages::staff::StaffSettingsPage ssr=SsrMode::Async />

@@ -24,8 +24,156 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentsPort>,
     pub cases: Arc<dyn CasesPort>,
     pub staff: Arc<dyn StaffPort>,
+    pub delivery: Arc<dyn DeliveryPort>,
+    pub info: Arc<dyn InfoPort>,
     /// Cookies get `Secure` when the portal is served over https.
     pub secure_cookies: bool,
+}
+
+/// How receipts and notices reach the customer (U-PRF-4, U-PRF-5).
+#[async_trait]
+pub trait DeliveryPort: Send + Sync {
+    async fn notice_prefs(&self, session: &str) -> Result<shared::delivery::NoticePrefs, ApiError>;
+    /// Saves the choice; advertising without its consent is refused on `advertising_consent`.
+    async fn save_notice_prefs(
+        &self,
+        session: &str,
+        prefs: &shared::delivery::NoticePrefs,
+        client: ClientInfo,
+    ) -> Result<(), ApiError>;
+    async fn receipt_settings(
+        &self,
+        session: &str,
+    ) -> Result<shared::delivery::ReceiptSettings, ApiError>;
+    /// One account's choice: electronic or paper, and an address of its own (empty: the
+    /// profile's confirmed e-mail, which this never changes).
+    async fn save_receipt_setting(
+        &self,
+        session: &str,
+        account: i64,
+        electronic: bool,
+        email: &str,
+    ) -> Result<(), ApiError>;
+}
+
+/// A question of a new poll as the back-office form sends it.
+#[derive(Clone, Debug)]
+pub struct NewQuestion {
+    pub text: String,
+    pub kind: shared::info::QuestionKind,
+    /// One option per line (choices only).
+    pub options: Vec<String>,
+}
+
+/// The information sections (U-INF-1) for customers, and their management for staff
+/// (the staff token is the back-office session).
+#[async_trait]
+pub trait InfoPort: Send + Sync {
+    async fn shop(&self) -> Result<Vec<shared::info::ShopItem>, ApiError>;
+    /// Orders an item for an account: a case for staff; its number.
+    async fn order(
+        &self,
+        session: &str,
+        item: i64,
+        account: Option<i64>,
+        phone: &str,
+        comment: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+    /// The current promotions.
+    async fn promotions(&self) -> Result<Vec<shared::info::Promotion>, ApiError>;
+    /// The polls the customer can see, with whether they answered.
+    async fn polls(&self, session: &str) -> Result<Vec<shared::info::Poll>, ApiError>;
+    async fn answer_poll(
+        &self,
+        session: &str,
+        poll: i64,
+        answers: &[shared::info::PollAnswer],
+    ) -> Result<(), ApiError>;
+    async fn offices(&self) -> Result<Vec<shared::info::Office>, ApiError>;
+    async fn booking_sheet(
+        &self,
+        session: &str,
+        office: Option<i64>,
+        day: Option<&str>,
+    ) -> Result<shared::info::BookingSheet, ApiError>;
+    async fn book(&self, session: &str, slot: i64, topic: &str) -> Result<(), ApiError>;
+    async fn cancel_booking(&self, session: &str, booking: i64) -> Result<(), ApiError>;
+    /// «Заказ обратного звонка»: a case for staff; its number.
+    async fn callback(
+        &self,
+        session: &str,
+        phone: &str,
+        time: &str,
+        topic: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+    /// The web consultant: a conversation on the case engine; its number.
+    async fn consult(
+        &self,
+        session: &str,
+        question: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ApiError>;
+
+    async fn staff_shop(&self, token: &str) -> Result<Vec<shared::info::ShopItem>, ApiError>;
+    #[allow(clippy::too_many_arguments)]
+    async fn save_shop_item(
+        &self,
+        token: &str,
+        id: Option<i64>,
+        title: &str,
+        description: &str,
+        price: &str,
+        unit: &str,
+        active: bool,
+    ) -> Result<(), ApiError>;
+    async fn staff_promotions(&self, token: &str)
+    -> Result<Vec<shared::info::Promotion>, ApiError>;
+    async fn save_promotion(
+        &self,
+        token: &str,
+        id: Option<i64>,
+        title: &str,
+        body: &str,
+        starts_on: &str,
+        ends_on: &str,
+    ) -> Result<(), ApiError>;
+    async fn delete_promotion(&self, token: &str, id: i64) -> Result<(), ApiError>;
+    /// Every poll with its results.
+    async fn staff_polls(&self, token: &str) -> Result<Vec<shared::info::Poll>, ApiError>;
+    async fn create_poll(
+        &self,
+        token: &str,
+        title: &str,
+        description: &str,
+        ends_on: &str,
+        questions: &[NewQuestion],
+    ) -> Result<i64, ApiError>;
+    async fn close_poll(&self, token: &str, id: i64) -> Result<(), ApiError>;
+    async fn staff_offices(&self, token: &str) -> Result<Vec<shared::info::Office>, ApiError>;
+    async fn save_office(
+        &self,
+        token: &str,
+        id: Option<i64>,
+        office: &shared::info::Office,
+    ) -> Result<(), ApiError>;
+    /// Opens slots at an office on a day; how many were new.
+    async fn open_slots(
+        &self,
+        token: &str,
+        office: i64,
+        day: &str,
+        from: &str,
+        to: &str,
+        step: &str,
+    ) -> Result<usize, ApiError>;
+    /// The bookings of a day (today when none), every office.
+    async fn staff_bookings(
+        &self,
+        token: &str,
+        day: Option<&str>,
+    ) -> Result<Vec<shared::info::Booking>, ApiError>;
 }
 
 /// The state of the running server, from the request's context.
@@ -374,6 +522,15 @@ pub trait PaymentsPort: Send + Sync {
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
     async fn stop_autopay(&self, session: &str, account: i64) -> Result<(), ApiError>;
+    /// [Оплатить заказ] of a shop order's case: a payment of its price, once per key.
+    async fn pay_order(
+        &self,
+        session: &str,
+        number: &str,
+        method: Option<&str>,
+        rules_accepted: bool,
+        idempotency_key: &str,
+    ) -> Result<PaymentStart, ApiError>;
 }
 
 /// Meters and readings of the customer's accounts (U-MTR-1..4).

@@ -166,6 +166,7 @@ impl Codes {
         );
         self.notifier
             .send(&Message {
+                attachments: Vec::new(),
                 channel,
                 to: address.to_string(),
                 subject: purpose.subject().to_string(),

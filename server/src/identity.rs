@@ -424,18 +424,37 @@ impl IdentityPort for IdentityService {
             i32,
             i32,
             i64,
+            i64,
+            i64,
         );
+        // The counts of the sections shown inactive when empty (U-INF-1) come along.
         let row = sqlx::query_as::<_, Row>(
             "SELECT last_name, first_name, middle_name, phone, email, email_confirmed, show_hints, \
-             (SELECT COUNT(*) FROM notices n WHERE n.person_id = people.id AND n.read_at IS NULL) \
+             (SELECT COUNT(*) FROM notices n WHERE n.person_id = people.id AND n.read_at IS NULL), \
+             (SELECT COUNT(*) FROM polls p WHERE (p.active = 1 AND (p.ends_on IS NULL OR p.ends_on >= $2)) \
+                OR EXISTS (SELECT 1 FROM poll_responses r WHERE r.poll_id = p.id AND r.person_id = people.id)), \
+             (SELECT COUNT(*) FROM promotions m WHERE m.starts_on <= $2 AND m.ends_on >= $2) \
              FROM people WHERE id = $1",
         )
         .bind(person_id)
+        .bind(self.clock.today().iso())
         .fetch_optional(&self.db.pool)
         .await
         .map_err(db)?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(row.map(
-            |(last_name, first_name, middle_name, phone, email, confirmed, hints, unread)| {
+            |(
+                last_name,
+                first_name,
+                middle_name,
+                phone,
+                email,
+                confirmed,
+                hints,
+                unread,
+                polls,
+                promotions,
+            )| {
                 PersonSummary {
                     last_name,
                     first_name,
@@ -444,7 +463,9 @@ impl IdentityPort for IdentityService {
                     email,
                     email_confirmed: confirmed != 0,
                     show_hints: hints != 0,
-                    unread_notices: u32::try_from(unread).unwrap_or(u32::MAX),
+                    unread_notices: count(unread),
+                    polls: count(polls),
+                    promotions: count(promotions),
                 }
             },
         ))

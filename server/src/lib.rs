@@ -15,9 +15,11 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod info;
 pub mod notify;
 pub mod password;
 pub mod payments;
@@ -47,6 +49,8 @@ pub struct Services {
     pub accounts: Arc<billing::service::AccountsService>,
     pub payments: Arc<payments::service::PaymentsService>,
     pub cases: Arc<cases::CasesService>,
+    pub delivery: Arc<delivery::DeliveryService>,
+    pub info: Arc<info::InfoService>,
     /// The sandbox acquirer, in development.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     pub codes: codes::Codes,
@@ -136,15 +140,28 @@ impl Services {
             support_phone: config.support_phone.clone(),
             video_url: config.video_url.clone(),
         });
-        let cases = Arc::new(cases::CasesService::new(
+        let delivery = Arc::new(delivery::DeliveryService::new(
             db.clone(),
             clock.clone(),
             identity.clone(),
             accounts.clone(),
             notifier.clone(),
+            &config.public_url,
+        ));
+        let cases = Arc::new(cases::CasesService::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            accounts.clone(),
+            delivery.clone(),
             Arc::new(files::LocalFiles::new(config.data_dir.join("files"))),
             limits.clone(),
-            &config.public_url,
+        ));
+        let info = Arc::new(info::InfoService::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            cases.clone(),
         ));
         let app_state = AppState {
             portal,
@@ -155,6 +172,8 @@ impl Services {
             payments: payments.clone(),
             cases: cases.clone(),
             staff: cases.clone(),
+            delivery: delivery.clone(),
+            info: info.clone(),
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {
@@ -168,6 +187,8 @@ impl Services {
             accounts,
             payments,
             cases,
+            delivery,
+            info,
             sandbox,
             codes,
             app_state,
@@ -184,8 +205,8 @@ pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
 }
 
 /// The background work of a server instance, every few seconds: the sandbox acquirer's
-/// notifications and the autopays due. Safe with several instances (each job is claimed in
-/// the database).
+/// notifications, the autopays due, the reminders and the e-receipts. Safe with several
+/// instances (each job is claimed in the database).
 pub async fn run_background_jobs(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -198,6 +219,9 @@ pub async fn run_background_jobs(services: Services) {
         }
         if let Err(e) = services.payments.run_autopays().await {
             tracing::warn!(error = %e, "autopays not run");
+        }
+        if let Err(e) = services.delivery.run_due().await {
+            tracing::warn!(error = %e, "reminders and e-receipts not sent");
         }
     }
 }

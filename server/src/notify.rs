@@ -30,6 +30,34 @@ pub struct Message {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Files of an e-mail (a receipt's PDF); SMS carry none.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to an e-mail.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Message {
+    /// A text message without attachments.
+    pub fn text(
+        channel: Channel,
+        to: impl Into<String>,
+        subject: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Message {
+        Message {
+            channel,
+            to: to.into(),
+            subject: subject.into(),
+            body: body.into(),
+            attachments: Vec::new(),
+        }
+    }
 }
 
 /// A person's phone and confirmed e-mail (the only address notices and receipts go to).
@@ -60,6 +88,19 @@ pub struct OutboxEntry {
     pub subject: String,
     pub body: String,
     pub created_at: i64,
+    /// The attached files (filled by [`Outbox::list`]).
+    #[sqlx(skip)]
+    pub attachments: Vec<OutboxAttachment>,
+}
+
+/// An attached file as the outbox lists it; its content is at `/dev/outbox/files/<id>`.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OutboxAttachment {
+    pub id: i64,
+    pub outbox_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
 }
 
 /// The notifier used when no SMTP server or SMS gateway is configured.
@@ -79,13 +120,42 @@ impl Outbox {
         recipient: Option<&str>,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>, sqlx::Error> {
-        sqlx::query_as::<_, OutboxEntry>(
+        let mut entries = sqlx::query_as::<_, OutboxEntry>(
             "SELECT id, channel, recipient, subject, body, created_at FROM outbox \
              WHERE ($1 = '' OR recipient = $1) ORDER BY id DESC LIMIT $2",
         )
         .bind(recipient.unwrap_or(""))
         .bind(limit)
         .fetch_all(&self.db.pool)
+        .await?;
+        let Some(oldest) = entries.last().map(|e| e.id) else {
+            return Ok(entries);
+        };
+        let files = sqlx::query_as::<_, OutboxAttachment>(
+            "SELECT id, outbox_id, file_name, content_type, size FROM outbox_attachments \
+             WHERE outbox_id >= $1 ORDER BY id",
+        )
+        .bind(oldest)
+        .fetch_all(&self.db.pool)
+        .await?;
+        for file in files {
+            if let Some(entry) = entries.iter_mut().find(|e| e.id == file.outbox_id) {
+                entry.attachments.push(file);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// An attached file: its name, type and content.
+    pub async fn attachment(
+        &self,
+        id: i64,
+    ) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT file_name, content_type, content FROM outbox_attachments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db.pool)
         .await
     }
 }
@@ -93,16 +163,31 @@ impl Outbox {
 #[async_trait]
 impl Notifier for Outbox {
     async fn send(&self, message: &Message) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO outbox (channel, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        let mut tx = self.db.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO outbox (channel, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(message.channel.as_str())
         .bind(&message.to)
         .bind(&message.subject)
         .bind(&message.body)
         .bind(self.clock.unix())
-        .execute(&self.db.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        for file in &message.attachments {
+            sqlx::query(
+                "INSERT INTO outbox_attachments (outbox_id, file_name, content_type, size, content) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&file.name)
+            .bind(&file.content_type)
+            .bind(i64::try_from(file.bytes.len()).unwrap_or(i64::MAX))
+            .bind(file.bytes.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         tracing::info!(channel = message.channel.as_str(), subject = %message.subject, "message stored in the development outbox");
         Ok(())
     }

@@ -9,8 +9,8 @@
 use crate::notify::{Channel, Message, Notifier};
 use anyhow::{Context, bail};
 use async_trait::async_trait;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -253,14 +253,28 @@ impl Notifier for SmtpNotifier {
         let to = message.to.parse::<Mailbox>().map_err(|e| {
             anyhow::anyhow!("the recipient (@{domain}) is not an e-mail address: {e}")
         })?;
-        let email = lettre::Message::builder()
+        let builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.as_str())
-            .message_id(None)
-            .header(ContentType::TEXT_PLAIN)
-            .body(message.body.clone())
-            .context("cannot compose the e-mail")?;
+            .message_id(None);
+        let email = if message.attachments.is_empty() {
+            builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.body.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(message.body.clone()));
+            for file in &message.attachments {
+                let kind = ContentType::parse(&file.content_type)
+                    .with_context(|| format!("bad content type of {}", file.name))?;
+                parts = parts.singlepart(
+                    lettre::message::Attachment::new(file.name.clone())
+                        .body(file.bytes.clone(), kind),
+                );
+            }
+            builder.multipart(parts)
+        }
+        .context("cannot compose the e-mail")?;
         self.transport
             .send(email)
             .await
@@ -564,6 +578,7 @@ mod tests {
     #[test]
     fn only_the_email_domain_is_loggable() {
         let message = |channel, to: &str| Message {
+            attachments: Vec::new(),
             channel,
             to: to.into(),
             subject: "s".into(),

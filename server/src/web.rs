@@ -76,7 +76,8 @@ pub fn router(services: Services) -> Router {
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
-            .route("/dev/outbox.json", get(outbox_json));
+            .route("/dev/outbox.json", get(outbox_json))
+            .route("/dev/outbox/files/{id}", get(outbox_file));
     }
     router
         .leptos_routes_with_context(
@@ -472,8 +473,25 @@ async fn outbox_page(State(state): State<WebState>, Query(query): Query<OutboxQu
             let when = jiff::Timestamp::from_second(e.created_at)
                 .map(|t| t.strftime("%d.%m.%Y %H:%M:%S UTC").to_string())
                 .unwrap_or_default();
+            let files: String = e
+                .attachments
+                .iter()
+                .map(|f| {
+                    format!(
+                        "<li><a href=\"/dev/outbox/files/{}\">{}</a> ({} байт)</li>",
+                        f.id,
+                        escape(&f.file_name),
+                        f.size
+                    )
+                })
+                .collect();
+            let files = if files.is_empty() {
+                String::new()
+            } else {
+                format!("<ul>{files}</ul>")
+            };
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre>{files}</td></tr>",
                 escape(&when),
                 escape(&e.channel),
                 escape(&e.recipient),
@@ -501,6 +519,32 @@ async fn outbox_page(State(state): State<WebState>, Query(query): Query<OutboxQu
         ),
     )
     .into_response()
+}
+
+/// A file attached to a message of the outbox (an e-receipt's PDF), as a download.
+async fn outbox_file(State(state): State<WebState>, Path(id): Path<i64>) -> Response {
+    match state.services.outbox.attachment(id).await {
+        Ok(Some((name, content_type, bytes))) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", name.replace('"', "")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            let _ = crate::error::db(e);
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+            )
+                .into_response()
+        }
+    }
 }
 
 /// A page outside the cabinet's application (development tools, the sandbox acquirer): the

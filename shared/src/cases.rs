@@ -60,16 +60,25 @@ pub enum CaseKind {
     MeterFault,
     /// How receipts go once the cabinet is deleted (U-PRF-9).
     ReceiptDelivery,
+    /// «Заказ обратного звонка» (U-INF-1).
+    Callback,
+    /// A conversation with the web consultant (U-INF-1).
+    Consultation,
+    /// An order from «Интернет-магазин» (U-INF-1).
+    Order,
 }
 
 impl CaseKind {
-    pub const ALL: [CaseKind; 6] = [
+    pub const ALL: [CaseKind; 9] = [
         CaseKind::Appeal,
         CaseKind::Application,
         CaseKind::Document,
         CaseKind::DetailsChange,
         CaseKind::MeterFault,
         CaseKind::ReceiptDelivery,
+        CaseKind::Callback,
+        CaseKind::Consultation,
+        CaseKind::Order,
     ];
 
     /// How the database stores it.
@@ -81,6 +90,9 @@ impl CaseKind {
             CaseKind::DetailsChange => "details_change",
             CaseKind::MeterFault => "meter_fault",
             CaseKind::ReceiptDelivery => "receipt_delivery",
+            CaseKind::Callback => "callback",
+            CaseKind::Consultation => "consultation",
+            CaseKind::Order => "order",
         }
     }
 
@@ -96,6 +108,9 @@ impl CaseKind {
             CaseKind::DetailsChange => "Изменение данных лицевого счета",
             CaseKind::MeterFault => "Неисправность прибора учета",
             CaseKind::ReceiptDelivery => "Способ получения квитанции",
+            CaseKind::Callback => "Обратный звонок",
+            CaseKind::Consultation => "Web-консультант",
+            CaseKind::Order => "Заказ в интернет-магазине",
         }
     }
 
@@ -981,7 +996,12 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
                 errors.add(field::FILES, "Выберите файл документа");
             }
         }
-        CaseKind::DetailsChange | CaseKind::MeterFault | CaseKind::ReceiptDelivery => {
+        CaseKind::DetailsChange
+        | CaseKind::MeterFault
+        | CaseKind::ReceiptDelivery
+        | CaseKind::Callback
+        | CaseKind::Consultation
+        | CaseKind::Order => {
             required(&mut errors, field::TEXT, &form.text);
         }
     }
@@ -1075,6 +1095,9 @@ pub struct CaseCard {
     pub history: Vec<CaseEvent>,
     pub rating: Option<u8>,
     pub rating_comment: Option<String>,
+    /// A shop order's price and whether it is paid (orders only).
+    #[serde(default)]
+    pub order: Option<crate::info::OrderPayment>,
 }
 
 impl CaseCard {

@@ -80,6 +80,12 @@ pub struct PersonSummary {
     /// Notices not yet seen in «Уведомления» (the header shows the count).
     #[serde(default)]
     pub unread_notices: u32,
+    /// Polls the customer can see (open ones and those answered): «Опросы» is inactive at 0.
+    #[serde(default)]
+    pub polls: u32,
+    /// Current promotions: «Акции» is inactive at 0.
+    #[serde(default)]
+    pub promotions: u32,
 }
 
 impl PersonSummary {
@@ -180,6 +186,8 @@ mod tests {
             email_confirmed: false,
             show_hints: true,
             unread_notices: 0,
+            polls: 0,
+            promotions: 0,
         };
         assert_eq!(p.full_name(), "Иванов Иван");
         p.middle_name = Some("Петрович".into());

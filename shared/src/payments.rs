@@ -208,23 +208,42 @@ pub fn check_payment_form(
             None
         }
     };
-    let method = form
-        .method
-        .as_deref()
-        .and_then(PaymentMethod::from_code)
-        .filter(|m| PaymentMethod::CHOICES.contains(m));
-    if method.is_none() {
-        errors.push(FieldError::new(METHOD_FIELD, METHOD_MISSING_MESSAGE));
-    }
-    if !form.rules_accepted {
-        errors.push(FieldError::new(RULES_FIELD, RULES_MISSING_MESSAGE));
-    }
+    let method = match check_method_and_rules(form.method.as_deref(), form.rules_accepted) {
+        Ok(method) => Some(method),
+        Err(bad) => {
+            errors.extend(bad);
+            None
+        }
+    };
     match (lines, method) {
         (Some((amounts, total)), Some(method)) if errors.is_empty() => Ok(CheckedPayment {
             amounts,
             total,
             method,
         }),
+        _ => Err(errors),
+    }
+}
+
+/// A method the customer may choose and the rules accepted: the part of every payment form
+/// beyond its amounts (the payment page's, and a shop order's [Оплатить заказ]).
+pub fn check_method_and_rules(
+    method: Option<&str>,
+    rules_accepted: bool,
+) -> Result<PaymentMethod, Vec<crate::FieldError>> {
+    use crate::FieldError;
+    let mut errors = Vec::new();
+    let method = method
+        .and_then(PaymentMethod::from_code)
+        .filter(|m| PaymentMethod::CHOICES.contains(m));
+    if method.is_none() {
+        errors.push(FieldError::new(METHOD_FIELD, METHOD_MISSING_MESSAGE));
+    }
+    if !rules_accepted {
+        errors.push(FieldError::new(RULES_FIELD, RULES_MISSING_MESSAGE));
+    }
+    match method {
+        Some(method) if errors.is_empty() => Ok(method),
         _ => Err(errors),
     }
 }
@@ -282,6 +301,9 @@ pub struct PaymentView {
     pub account: Option<i64>,
     /// Where the receipt of the payment goes, when the customer asked for one.
     pub receipt_email: Option<String>,
+    /// The shop order's case number, for a payment of an order.
+    #[serde(default)]
+    pub order_case: Option<String>,
 }
 
 /// «Осталось 4:59» of a pending payment.

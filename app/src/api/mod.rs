@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod auth;
 pub mod cases;
+pub mod delivery;
+pub mod info;
 pub mod meters;
 pub mod payments;
 pub mod portal;

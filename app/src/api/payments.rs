@@ -49,6 +49,24 @@ pub async fn pay(
     Ok(start.id)
 }
 
+/// [Оплатить заказ] on a shop order's card: its price, by the method chosen.
+#[server(endpoint = "payments/order")]
+pub async fn pay_order(
+    number: String,
+    method: Option<String>,
+    rules: Option<String>,
+    key: String,
+) -> Result<i64, ApiError> {
+    use crate::ports;
+    let session = ports::require_session()?;
+    let start = ports::state()?
+        .payments
+        .pay_order(&session, &number, method.as_deref(), rules.is_some(), &key)
+        .await?;
+    leptos_axum::redirect(&start.redirect);
+    Ok(start.id)
+}
+
 /// A payment of the customer, with its state as of now.
 #[server(endpoint = "payments/status")]
 pub async fn load_payment(id: i64) -> Result<PaymentView, ApiError> {

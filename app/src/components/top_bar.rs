@@ -14,9 +14,28 @@ const SECTIONS: &[(&str, &str)] = &[
     ("/documents", "Заявления и документы"),
     ("/notices", "Уведомления"),
     ("/faq", "Вопросы и ответы"),
+    ("/contacts", "Контакты"),
     ("/profile", "Профиль"),
     ("/qr", "Вход через QR-код"),
 ];
+
+/// The sections the phone's menu adds (on a desktop the main page links them, U-ACC-3).
+pub const MORE_SECTIONS: &[(&str, &str)] = &[
+    ("/pay-all", "Комплексные операции по лицевым счетам"),
+    ("/shop", "Интернет-магазин"),
+    ("/polls", "Опросы"),
+    ("/promotions", "Акции"),
+];
+
+/// Whether a section has something to show: «Опросы» and «Акции» are inactive when empty
+/// (U-INF-1).
+pub fn section_active(href: &str, person: &shared::identity::PersonSummary) -> bool {
+    match href {
+        "/polls" => person.polls > 0,
+        "/promotions" => person.promotions > 0,
+        _ => true,
+    }
+}
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -27,7 +46,7 @@ pub fn TopBar() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match person.await {
-                        Ok(Some(p)) => Some(view! { <Sections unread=p.unread_notices /> }),
+                        Ok(Some(p)) => Some(view! { <Sections person=p /> }),
                         _ => None,
                     }
                 })}
@@ -37,7 +56,8 @@ pub fn TopBar() -> impl IntoView {
 }
 
 #[component]
-fn Sections(unread: u32) -> impl IntoView {
+fn Sections(person: shared::identity::PersonSummary) -> impl IntoView {
+    let unread = person.unread_notices;
     let sign_out = ServerAction::<SignOut>::new();
     SessionVersion::refresh_on_success(sign_out.value());
     let menu = NodeRef::<leptos::html::Details>::new();
@@ -80,6 +100,13 @@ fn Sections(unread: u32) -> impl IntoView {
                 <ActionForm action=sign_out>
                     <button type="submit" class="button button--secondary button--wide">"Выйти"</button>
                 </ActionForm>
+                {MORE_SECTIONS.iter().map(|(href, caption)| {
+                    if section_active(href, &person) {
+                        view! { <a class="topbar__link" href=*href on:click=close>{*caption}</a> }.into_any()
+                    } else {
+                        view! { <span class="topbar__link topbar__link--off" aria-disabled="true">{*caption}</span> }.into_any()
+                    }
+                }).collect_view()}
                 <p class="topbar__version">{format!("Версия {}", env!("CARGO_PKG_VERSION"))}</p>
             </nav>
         </details>

@@ -38,10 +38,11 @@ impl UploadErrors {
         self.client.get().or_else(|| self.server.get())
     }
 
-    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+    pub fn field(self, name: impl Into<String>) -> Signal<Option<String>> {
+        let name: String = name.into();
         Signal::derive(move || {
             self.current()
-                .and_then(|e| e.field_message(name).map(str::to_string))
+                .and_then(|e| e.field_message(&name).map(str::to_string))
         })
     }
 

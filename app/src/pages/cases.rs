@@ -564,7 +564,9 @@ fn Card(c: CaseCard) -> impl IntoView {
     let added = move || query.read().get("added").is_some();
     let s = c.summary.clone();
     let back = match s.kind {
-        CaseKind::Appeal => ("/appeals", "История обращений"),
+        CaseKind::Appeal | CaseKind::Callback | CaseKind::Consultation | CaseKind::Order => {
+            ("/appeals", "История обращений")
+        }
         CaseKind::Document => ("/documents", "Мои документы"),
         _ => ("/documents", "Мои заявления"),
     };
@@ -590,10 +592,70 @@ fn Card(c: CaseCard) -> impl IntoView {
                 <p class="rating-given">{format!("Ваша оценка ответа: {r} из 5")}</p>
             })}
             {may_rate.then(|| view! { <RateForm number=number.clone() /> })}
+            {c.order.map(|order| view! { <OrderPay number=number.clone() order /> })}
             <h2>"История"</h2>
             <History events=c.history.clone() />
         </section>
     }
+}
+
+/// A shop order's price and [Оплатить заказ] (U-INF-1): paid like any payment, by SBP or card.
+#[component]
+fn OrderPay(number: String, order: shared::info::OrderPayment) -> impl IntoView {
+    use shared::payments::{METHOD_FIELD, PaymentMethod, RULES_FIELD, check_method_and_rules};
+    if order.paid {
+        return view! {
+            <p class="notice notice--success">{format!("Заказ оплачен: {}", order.price)}</p>
+        }
+        .into_any();
+    }
+    let errors = UploadErrors::new(<crate::api::payments::PayOrder as ServerFn>::PATH);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let method = form_value(&form, "method");
+        let rules = !form_value(&form, "rules").is_empty();
+        match check_method_and_rules(Some(method.as_str()).filter(|m| !m.is_empty()), rules) {
+            Ok(_) => errors.client.set(None),
+            Err(fields) => {
+                ev.prevent_default();
+                errors.client.set(Some(ApiError::Invalid { fields }));
+            }
+        }
+    };
+    view! {
+        <h2 id="order-pay">"Оплата заказа"</h2>
+        <form method="post" action={<crate::api::payments::PayOrder as ServerFn>::PATH}
+            on:submit=on_submit novalidate=true aria-labelledby="order-pay">
+            <input type="hidden" name="number" value=number />
+            <input type="hidden" name="key" value=idempotency_key() />
+            <p class="pay-total">"К оплате: " <strong>{order.price.to_string()}</strong></p>
+            <fieldset class="field pay-methods">
+                <legend class="field__label">"Выберите способ оплаты"</legend>
+                {PaymentMethod::CHOICES.into_iter().map(|m| view! {
+                    <label class="radio">
+                        <input type="radio" name="method" value=m.code() aria-describedby="order-method-error" />
+                        " " {m.caption()}
+                    </label>
+                }).collect_view()}
+                <FieldMessage id="order-method-error" message=errors.field(METHOD_FIELD) />
+            </fieldset>
+            <p>"Ознакомьтесь с "<a href="/payments/rules" target="_blank" rel="noopener">"Правилами"</a>" оплаты."</p>
+            <label class="checkbox">
+                <input type="checkbox" name="rules" value="yes" aria-describedby="order-rules-error" />
+                " С правилами оплаты ознакомлен(а)"
+            </label>
+            <FieldMessage id="order-rules-error" message=errors.field(RULES_FIELD) />
+            <FormError message=errors.form() />
+            <button type="submit" class="button button--primary">"Оплатить заказ"</button>
+        </form>
+    }
+    .into_any()
 }
 
 /// The history of a case's statuses.

@@ -1,3 +1,4 @@
+use super::info::PromotionList;
 use super::sign_in::SignInPage;
 use super::{CurrentPerson, SessionVersion};
 use crate::api::auth::{ConfirmEmail, SendEmailConfirmation};
@@ -49,8 +50,55 @@ fn Cabinet(person: PersonSummary) -> impl IntoView {
                 <p class="cabinet-header__greeting">"Личный кабинет"</p>
                 <h1 class="cabinet-header__name">{person.full_name()}</h1>
             </div>
+            <GeneralLinks person=person.clone() />
         </header>
+        {(person.promotions > 0).then(|| view! { <PromotionSlider /> })}
         <super::accounts::AccountsPanel />
+    }
+}
+
+/// The main page's general links (U-ACC-3); «Опросы» and «Акции» are inactive when empty.
+#[component]
+fn GeneralLinks(person: PersonSummary) -> impl IntoView {
+    use crate::components::top_bar::section_active;
+    let links = [
+        ("/pay-all", "Комплексные операции по лицевым счетам"),
+        ("/shop", "Интернет-магазин"),
+        ("/faq", "Вопросы и ответы"),
+        ("/polls", "Опросы"),
+        ("/promotions", "Акции"),
+        ("/contacts", "Контакты"),
+        ("/notices", "Уведомления"),
+    ];
+    view! {
+        <nav class="general-links" aria-label="Общие разделы">
+            {links.into_iter().map(|(href, caption)| {
+                if section_active(href, &person) {
+                    view! { <a class="general-links__link" href=href>{caption}</a> }.into_any()
+                } else {
+                    view! {
+                        <span class="general-links__link general-links__link--off" aria-disabled="true"
+                            title=format!("Раздел «{caption}» сейчас пуст")>{caption}</span>
+                    }.into_any()
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// The current promotions as a slider (U-ACC-7): cards that scroll sideways on a phone.
+#[component]
+fn PromotionSlider() -> impl IntoView {
+    let promotions = Resource::new(|| (), |_| crate::api::info::load_promotions());
+    view! {
+        <section class="card promotion-slider" aria-labelledby="slider-title">
+            <h2 id="slider-title">"Акции"</h2>
+            <Suspense fallback=|| view! { <p aria-busy="true">"Загрузка…"</p> }>
+                {move || Suspend::new(async move {
+                    promotions.await.ok().map(|list| view! { <PromotionList list /> })
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -4,9 +4,11 @@ pub mod accounts;
 pub mod agreement;
 pub mod billing;
 pub mod cases;
+pub mod delivery;
 pub mod details;
 pub mod help;
 pub mod home;
+pub mod info;
 pub mod meters;
 pub mod not_found;
 pub mod pay;
@@ -16,6 +18,7 @@ pub mod recover;
 pub mod register;
 pub mod sign_in;
 pub mod staff;
+pub mod staff_info;
 
 use leptos::prelude::*;
 

@@ -414,10 +414,15 @@ pub fn PaymentPage() -> impl IntoView {
 
 #[component]
 fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
-    let back = p.account.map_or_else(
-        || "/".to_string(),
-        |a| format!("/accounts/{a}/billing?tab=payments"),
-    );
+    // A shop order's payment goes back to the order's card.
+    let order_card = p.order_case.clone().map(|n| format!("/cases/{n}"));
+    let back = match &order_card {
+        Some(card) => card.clone(),
+        None => p.account.map_or_else(
+            || "/".to_string(),
+            |a| format!("/accounts/{a}/billing?tab=payments"),
+        ),
+    };
     let again = p
         .account
         .filter(|_| {
@@ -427,6 +432,9 @@ fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
             numbers.len() == 1
         })
         .map_or_else(|| "/pay-all".to_string(), |a| format!("/accounts/{a}/pay"));
+    let again = order_card
+        .clone()
+        .map_or(again, |card| format!("{card}#order-pay"));
     let state = match p.state {
         PaymentState::Pending { expires_in_secs } => match (p.method, p.link.clone()) {
             (PaymentMethod::Sbp, Some(link)) => view! {
@@ -480,6 +488,8 @@ fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
             <dt>"Сумма"</dt><dd><strong>{p.amount.to_string()}</strong></dd>
             <dt>"Статус"</dt><dd>{p.state.caption()}</dd>
         </dl>
+        {p.order_case.clone().map(|n| view! { <p>{format!("Оплата заказа № {n}")}</p> })}
+        {(!p.lines.is_empty()).then(|| view! {
         <div class="table-wrap">
             <table class="table">
                 <caption class="visually-hidden">"Состав платежа"</caption>
@@ -495,8 +505,9 @@ fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        })}
         {state}
-        <p><a href=back>"К истории оплат"</a></p>
+        <p><a href=back>{if order_card.is_some() { "К заказу" } else { "К истории оплат" }}</a></p>
     }
 }
 
@@ -542,6 +553,7 @@ pub fn AutopayPage() -> impl IntoView {
     };
     view! {
         <Title text="Подключенные платежные реквизиты" />
+        <super::profile::ProfileNav current="/profile/autopay" />
         <section class="card" aria-labelledby="autopay-title">
             <h1 id="autopay-title">"Подключенные платежные реквизиты"</h1>
             <p>"Автоплатеж сам оплачивает задолженность по лицевому счету с сохраненной карты в выбранный день месяца — не больше заданной суммы. Данные карты хранит банк, личный кабинет видит только последние цифры номера."</p>

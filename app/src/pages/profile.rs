@@ -1,4 +1,5 @@
-//! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8).
+//! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8), and the links between the
+//! profile's sections.
 
 use super::{CurrentPerson, SessionVersion};
 use crate::api::profile::{
@@ -14,11 +15,42 @@ use shared::identity::PersonSummary;
 use shared::password::Password;
 use shared::person::check_name;
 
+/// The sections of «Профиль» (U-PRF), a page each.
+pub const PROFILE_SECTIONS: [(&str, &str); 4] = [
+    ("/profile", "Личные данные"),
+    ("/profile/receipts", "Способ получения квитанции"),
+    (
+        "/profile/notifications",
+        "Рассылка уведомлений и рекламной продукции",
+    ),
+    ("/profile/autopay", "Подключенные платежные реквизиты"),
+];
+
+/// The links between the profile's sections; `current` is the page's own.
+#[component]
+pub fn ProfileNav(current: &'static str) -> impl IntoView {
+    view! {
+        <nav class="account-nav profile-nav" aria-label="Разделы профиля">
+            {PROFILE_SECTIONS
+                .into_iter()
+                .map(|(href, caption)| {
+                    let here = href == current;
+                    view! {
+                        <a class="account-nav__link" class:account-nav__link--current=here href=href
+                            aria-current=here.then_some("page")>{caption}</a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let person = CurrentPerson::get();
     view! {
         <Title text="Профиль" />
+        <ProfileNav current="/profile" />
         <Suspense fallback=|| view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }>
             {move || Suspend::new(async move {
                 match person.await {

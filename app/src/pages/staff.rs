@@ -29,7 +29,7 @@ fn or_dash(text: String) -> String {
 
 /// What a back-office page shows when its data cannot be had.
 #[component]
-fn StaffError(error: ApiError) -> impl IntoView {
+pub fn StaffError(error: ApiError) -> impl IntoView {
     match error {
         ApiError::Unauthorized => view! {
             <section class="card narrow">
@@ -60,7 +60,7 @@ fn StaffError(error: ApiError) -> impl IntoView {
 
 /// The back-office's navigation, with the signed-in member and [Выйти].
 #[component]
-fn StaffNav(current: &'static str) -> impl IntoView {
+pub fn StaffNav(current: &'static str) -> impl IntoView {
     let me = Resource::new(|| (), |_| staff_me());
     let sign_out = ServerAction::<StaffSignOut>::new();
     view! {
@@ -70,6 +70,10 @@ fn StaffNav(current: &'static str) -> impl IntoView {
                 let links: Vec<(&str, &str, bool)> = vec![
                     ("/staff", "Очередь", true),
                     ("/staff/settings", "Настройки", true),
+                    ("/staff/shop", "Магазин", true),
+                    ("/staff/promotions", "Акции", true),
+                    ("/staff/polls", "Опросы", true),
+                    ("/staff/offices", "Офисы и запись", true),
                     ("/staff/team", "Сотрудники", m.role >= Role::Administrator),
                     ("/staff/audit", "Журнал действий", m.role >= Role::Supervisor),
                 ];

@@ -62,6 +62,19 @@ impl BranchPayee {
     }
 }
 
+/// A receipt drawn as the PDF a customer saves: «kvitanciya-<account>-<yyyy-mm>.pdf».
+async fn receipt_file(document: ReceiptDocument, period: Period) -> Result<PdfFile, ApiError> {
+    let name = format!(
+        "kvitanciya-{}-{}.pdf",
+        document.account_number,
+        period.param()
+    );
+    Ok(PdfFile {
+        name,
+        bytes: draw(document, render_receipt).await?,
+    })
+}
+
 /// Draws off the async runtime (a PDF document is not `Send`).
 async fn draw<T: Send + 'static>(
     input: T,
@@ -101,6 +114,16 @@ impl AccountsService {
     ) -> Result<ReceiptDocument, ApiError> {
         let (_, row) = self.linked(session, account).await?;
         let period = self.allowed_period(period)?;
+        self.receipt_document_of(&row, period).await
+    }
+
+    /// The receipt of a month of a linked account, whoever asks (the e-receipt job).
+    async fn receipt_document_of(
+        &self,
+        row: &AccountRow,
+        period: Period,
+    ) -> Result<ReceiptDocument, ApiError> {
+        let account = row.id;
         let charges: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT s.name, s.unit, p.name, c.zone, c.quantity, c.price, c.amount FROM charges c \
              JOIN services s ON s.id = c.service_id JOIN suppliers p ON p.id = c.supplier_id \
@@ -141,7 +164,7 @@ impl AccountsService {
         .fetch_all(&self.db.pool)
         .await
         .map_err(db)?;
-        let branch = self.branch_payee(&row).await?;
+        let branch = self.branch_payee(row).await?;
         let charged_total = Kopecks(charges.iter().map(|c| c.6).sum());
         let previous_balance = Kopecks(charged_before - paid_before);
         let total_to_pay = Kopecks(previous_balance.0 + charged_total.0 - paid);
@@ -216,15 +239,31 @@ impl AccountsService {
         period: &str,
     ) -> Result<PdfFile, ApiError> {
         let document = self.receipt_document(session, account, period).await?;
-        let name = format!(
-            "kvitanciya-{}-{}.pdf",
-            document.account_number,
-            Period::parse(period).map_or_else(String::new, Period::param)
-        );
-        Ok(PdfFile {
-            name,
-            bytes: draw(document, render_receipt).await?,
-        })
+        let period = Period::parse(period).ok_or(ApiError::NotFound)?;
+        receipt_file(document, period).await
+    }
+
+    /// The receipt PDF of a month of an account linked to `person` (the monthly e-receipt).
+    pub async fn receipt_pdf_of(
+        &self,
+        person: i64,
+        account: i64,
+        period: Period,
+    ) -> Result<PdfFile, ApiError> {
+        let row = self.linked_to(person, account).await?;
+        let document = self.receipt_document_of(&row, period).await?;
+        receipt_file(document, period).await
+    }
+
+    /// The newest month with charges of an account (yyyymm; 0 when none).
+    pub(crate) async fn latest_charges(&self, account: i64) -> Result<i64, ApiError> {
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(period) FROM charges WHERE account_id = $1")
+                .bind(account)
+                .fetch_one(&self.db.pool)
+                .await
+                .map_err(db)?;
+        Ok(latest.unwrap_or(0))
     }
 
     /// «Документ об утверждении тарифов» of the tariffs that took effect in a month.

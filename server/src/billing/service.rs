@@ -308,12 +308,14 @@ impl AccountsPort for AccountsService {
             return Err(ApiError::refused(ACCOUNT_NOT_FOUND_MESSAGE));
         }
         let inserted = sqlx::query(
-            "INSERT INTO account_links (person_id, account_id, e_receipt, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, account_id) DO NOTHING",
+            "INSERT INTO account_links (person_id, account_id, e_receipt, e_receipt_after, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, account_id) DO NOTHING",
         )
         .bind(person)
         .bind(account)
         .bind(i32::from(request.e_receipt && e_receipt_allowed != 0))
+        // E-receipts start with the next month's charges.
+        .bind(self.latest_charges(account).await?)
         .bind(self.clock.unix())
         .execute(&self.db.pool)
         .await
@@ -375,8 +377,11 @@ impl AccountsPort for AccountsService {
             ));
         }
         sqlx::query(
-            "UPDATE account_links SET e_receipt = 1 WHERE person_id = $1 AND account_id = $2",
+            "UPDATE account_links SET \
+               e_receipt_after = CASE WHEN e_receipt = 0 THEN $1 ELSE e_receipt_after END, \
+               e_receipt = 1 WHERE person_id = $2 AND account_id = $3",
         )
+        .bind(self.latest_charges(account).await?)
         .bind(person)
         .bind(account)
         .execute(&self.db.pool)

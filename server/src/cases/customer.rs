@@ -60,7 +60,12 @@ impl CasesService {
 /// The kinds each list of the cabinet shows.
 fn scope_kinds(scope: CaseScope) -> &'static [CaseKind] {
     match scope {
-        CaseScope::Appeals => &[CaseKind::Appeal],
+        CaseScope::Appeals => &[
+            CaseKind::Appeal,
+            CaseKind::Callback,
+            CaseKind::Consultation,
+            CaseKind::Order,
+        ],
         CaseScope::Applications => &[
             CaseKind::Application,
             CaseKind::DetailsChange,

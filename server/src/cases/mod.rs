@@ -1,6 +1,6 @@
 //! The case engine (P-2, P-3, P-5, P-6): cases of every kind with their messages, files and
 //! history, moved by staff through their kind's workflow (`shared::cases`), each move noticed
-//! to the customer in the cabinet and by e-mail or SMS, each staff action in the audit log.
+//! to the customer along the channels they chose (in the cabinet, e-mail, SMS), each staff action in the audit log.
 //!
 //! [`customer`] serves the cabinet's side (appeals, applications, documents, notices, the
 //! assistant), [`staff`] the back-office.
@@ -12,15 +12,16 @@ pub mod staff;
 use crate::billing::service::AccountsService;
 use crate::clock::{Clock, PROVIDER_UTC_OFFSET_SECS};
 use crate::db::Db;
+use crate::delivery::DeliveryService;
 use crate::error::{db, internal};
 use crate::files::FileStore;
 use crate::identity::IdentityService;
-use crate::notify::{Channel, Message, Notifier};
 use crate::password::Hasher;
 use crate::rate_limit::RateLimiter;
 use app::ports::IncomingFile;
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseEvent, CaseFile, CaseKind, CaseMessage, CaseSummary, Status};
+use shared::delivery::NoticeKind;
 use std::sync::Arc;
 
 pub struct CasesService {
@@ -28,35 +29,32 @@ pub struct CasesService {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) identity: Arc<IdentityService>,
     pub(crate) accounts: Arc<AccountsService>,
-    pub(crate) notifier: Arc<dyn Notifier>,
+    /// Every notice to a customer goes out along the channels they chose.
+    pub(crate) delivery: Arc<DeliveryService>,
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) hasher: Hasher,
     pub(crate) limits: RateLimiter,
-    pub(crate) public_url: String,
 }
 
 impl CasesService {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         db: Db,
         clock: Arc<dyn Clock>,
         identity: Arc<IdentityService>,
         accounts: Arc<AccountsService>,
-        notifier: Arc<dyn Notifier>,
+        delivery: Arc<DeliveryService>,
         files: Arc<dyn FileStore>,
         limits: RateLimiter,
-        public_url: &str,
     ) -> Self {
         Self {
             db,
             clock,
             identity,
             accounts,
-            notifier,
+            delivery,
             files,
             hasher: Hasher::new(),
             limits,
-            public_url: public_url.trim_end_matches('/').to_string(),
         }
     }
 }
@@ -179,6 +177,28 @@ pub(crate) async fn open_case(
         }
     }
     Err(internal("no free case number after five tries"))
+}
+
+impl CasesService {
+    /// Opens a case with the customer's first message, once per key (the callback, the web
+    /// consultant, a shop order); its number.
+    pub(crate) async fn open_with_message(
+        &self,
+        case: &NewCase<'_>,
+        text: &str,
+    ) -> Result<String, ApiError> {
+        if let Some((_, number)) = case_by_key(&self.db, case.key).await? {
+            return Ok(number);
+        }
+        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let (id, number, created) = open_case(&mut tx, &*self.clock, case).await?;
+        if created && !text.trim().is_empty() {
+            self.insert_message(&mut tx, id, None, text, None, &[])
+                .await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(number)
+    }
 }
 
 /// Opens a case in a transaction of its own (the notices and applications of the account
@@ -417,6 +437,20 @@ impl CasesService {
                 comment,
             })
             .collect();
+        let order = if kind == CaseKind::Order {
+            let found: Option<(i64, Option<i64>)> =
+                sqlx::query_as("SELECT price, paid_at FROM shop_orders WHERE case_id = $1")
+                    .bind(row.id)
+                    .fetch_optional(&self.db.pool)
+                    .await
+                    .map_err(db)?;
+            found.map(|(price, paid_at)| shared::info::OrderPayment {
+                price: shared::Kopecks(price),
+                paid: paid_at.is_some(),
+            })
+        } else {
+            None
+        };
         Ok(CaseCard {
             summary: row.summary(self.clock.unix()),
             fields: shown_fields(kind, &row.fields),
@@ -424,6 +458,7 @@ impl CasesService {
             history,
             rating: row.rating.and_then(|r| u8::try_from(r).ok()),
             rating_comment: row.rating_comment.clone(),
+            order,
         })
     }
 
@@ -534,8 +569,8 @@ impl CasesService {
         Ok(id)
     }
 
-    /// Tells the customer: a notice in the cabinet, and the same by e-mail when confirmed,
-    /// else by SMS. A failed delivery is logged; the notice stays.
+    /// Tells the customer about their case along the channels they keep on for case
+    /// updates (U-PRF-5): in the cabinet, by e-mail, by SMS.
     pub(crate) async fn notify(
         &self,
         person: Option<i64>,
@@ -544,38 +579,9 @@ impl CasesService {
         link: &str,
     ) -> Result<(), ApiError> {
         let Some(person) = person else { return Ok(()) };
-        sqlx::query(
-            "INSERT INTO notices (person_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(person)
-        .bind(title)
-        .bind(body)
-        .bind(link)
-        .bind(self.clock.unix())
-        .execute(&self.db.pool)
-        .await
-        .map_err(db)?;
-        let Some((phone, email)) = crate::notify::person_contact(&self.db, person).await? else {
-            return Ok(());
-        };
-        let message = match email {
-            Some(email) => Message {
-                channel: Channel::Email,
-                to: email,
-                subject: title.to_string(),
-                body: format!("{body}\n\n{}{link}", self.public_url),
-            },
-            None => Message {
-                channel: Channel::Sms,
-                to: phone,
-                subject: title.to_string(),
-                body: format!("{title}. {}{link}", self.public_url),
-            },
-        };
-        if let Err(e) = self.notifier.send(&message).await {
-            tracing::warn!(error = %e, person, "case notice not delivered");
-        }
-        Ok(())
+        self.delivery
+            .notify(person, NoticeKind::Cases, title, body, link)
+            .await
     }
 
     /// Who may download a file: its case's customer, or any staff member.

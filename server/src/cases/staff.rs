@@ -52,7 +52,7 @@ impl CasesService {
         })
     }
 
-    async fn staff_with(&self, token: &str, role: Role) -> Result<Staff, ApiError> {
+    pub(crate) async fn staff_with(&self, token: &str, role: Role) -> Result<Staff, ApiError> {
         let staff = self.staff_of(token).await?;
         if staff.role < role {
             return Err(ApiError::Forbidden);
@@ -61,7 +61,7 @@ impl CasesService {
     }
 
     /// Records a staff action in the audit log.
-    async fn audit_log(
+    pub(crate) async fn audit_log(
         &self,
         staff: Option<i64>,
         action: &str,

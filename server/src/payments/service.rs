@@ -56,10 +56,11 @@ struct OrderRow {
     expires_at: Option<i64>,
     receipt_email: Option<String>,
     checked_at: Option<i64>,
+    case_id: Option<i64>,
 }
 
 const ORDER_COLUMNS: &str = "id, number, person_id, method, amount, status, acquirer, reference, \
-     link, expires_at, receipt_email, checked_at FROM payment_orders";
+     link, expires_at, receipt_email, checked_at, case_id FROM payment_orders";
 
 /// What the customer is told when the acquirer refuses or cannot be reached.
 fn acquirer_failure(error: AcquirerError) -> ApiError {
@@ -178,7 +179,9 @@ impl PaymentsService {
     }
 
     /// Stores a new order with its lines, unless the person already has one under `key`.
-    /// Returns the order and whether it is new.
+    /// Returns the order and whether it is new. A shop order (`shop`: its case and price) has
+    /// no lines: its price enters no account's ledger.
+    #[allow(clippy::too_many_arguments)]
     async fn insert_order(
         &self,
         person: i64,
@@ -186,18 +189,22 @@ impl PaymentsService {
         method: PaymentMethod,
         lines: &[(i64, i64, Kopecks)],
         receipt_email: Option<&str>,
+        shop: Option<(i64, Kopecks)>,
     ) -> Result<(OrderRow, bool), ApiError> {
         if let Some(existing) = self.find_order(person, key).await? {
             return Ok((existing, false));
         }
         let acquirer = self.acquirer()?.name();
-        let total: i64 = lines.iter().map(|(_, _, k)| k.0).sum();
+        let total: i64 = match shop {
+            Some((_, price)) => price.0,
+            None => lines.iter().map(|(_, _, k)| k.0).sum(),
+        };
         let now = self.clock.unix();
         let mut tx = self.db.pool.begin().await.map_err(db)?;
         let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO payment_orders (number, person_id, idempotency_key, method, amount, \
-             acquirer, receipt_email, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+             acquirer, receipt_email, created_at, updated_at, case_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
              ON CONFLICT (person_id, idempotency_key) DO NOTHING RETURNING id",
         )
         .bind(new_number('P'))
@@ -208,6 +215,7 @@ impl PaymentsService {
         .bind(acquirer)
         .bind(receipt_email)
         .bind(now)
+        .bind(shop.map(|(case, _)| case))
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
@@ -250,6 +258,17 @@ impl PaymentsService {
         .await
         .map_err(db)?;
         let numbers: Vec<String> = numbers.into_iter().map(|(n,)| n).collect();
+        if numbers.is_empty() {
+            // A shop order: no ledger lines, its case names it.
+            let case: Option<String> = sqlx::query_scalar(
+                "SELECT c.number FROM payment_orders o JOIN cases c ON c.id = o.case_id WHERE o.id = $1",
+            )
+            .bind(order)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db)?;
+            return Ok(format!("Оплата заказа № {}", case.unwrap_or_default()));
+        }
         Ok(format!("Оплата по л/с {}", numbers.join(", ")))
     }
 
@@ -342,6 +361,32 @@ impl PaymentsService {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+            // A shop order's payment: the order is paid, and its case says so.
+            let case: Option<Option<i64>> =
+                sqlx::query_scalar("SELECT case_id FROM payment_orders WHERE id = $1")
+                    .bind(order)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if let Some(case) = case.flatten() {
+                sqlx::query(
+                    "UPDATE shop_orders SET paid_at = $1 WHERE case_id = $2 AND paid_at IS NULL",
+                )
+                .bind(now)
+                .bind(case)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                sqlx::query(
+                    "INSERT INTO case_events (case_id, status, action, comment, created_at) \
+                     SELECT id, status, 'paid', 'Заказ оплачен', $2 FROM cases WHERE id = $1",
+                )
+                .bind(case)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            }
         }
         tx.commit().await.map_err(db)?;
         if changed {
@@ -390,12 +435,14 @@ impl PaymentsService {
             };
             let notice = match email {
                 Some(to) => Message {
+ attachments: Vec::new(),
                     channel: Channel::Email,
                     to,
                     subject: subject.clone(),
                     body: text.clone(),
                 },
                 None => Message {
+ attachments: Vec::new(),
                     channel: Channel::Sms,
                     to: phone,
                     subject: subject.clone(),
@@ -405,6 +452,7 @@ impl PaymentsService {
             self.send(&notice).await;
             if let (PaymentState::Succeeded, Some(to)) = (view.state, o.receipt_email) {
                 let receipt = Message {
+ attachments: Vec::new(),
                     channel: Channel::Email,
                     to,
                     subject: format!("Квитанция об оплате № {}", view.number),
@@ -454,7 +502,16 @@ impl PaymentsService {
                 None => PaymentState::Pending { expires_in_secs: 0 },
             },
         };
+        let order_case: Option<String> = match o.case_id {
+            Some(case) => sqlx::query_scalar("SELECT number FROM cases WHERE id = $1")
+                .bind(case)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db)?,
+            None => None,
+        };
         Ok(PaymentView {
+            order_case,
             id: o.id,
             number: o.number.clone(),
             method: PaymentMethod::from_code(&o.method).unwrap_or(PaymentMethod::Card),
@@ -725,7 +782,7 @@ impl PaymentsService {
             }
             let key = format!("autopay:{account}:{}", period.0);
             let (order, _) = self
-                .insert_order(person, &key, PaymentMethod::Autopay, &amounts, None)
+                .insert_order(person, &key, PaymentMethod::Autopay, &amounts, None, None)
                 .await?;
             sqlx::query(
                 "UPDATE autopay_runs SET order_id = $1 WHERE person_id = $2 AND account_id = $3 AND period = $4",
@@ -854,6 +911,7 @@ impl PaymentsPort for PaymentsService {
                         checked.method,
                         &amounts,
                         receipt_email.as_deref(),
+                        None,
                     )
                     .await?;
                 if new {
@@ -981,6 +1039,60 @@ impl PaymentsPort for PaymentsService {
         .await
         .map_err(db)?;
         Ok(created.link)
+    }
+
+    async fn pay_order(
+        &self,
+        session: &str,
+        number: &str,
+        method: Option<&str>,
+        rules_accepted: bool,
+        idempotency_key: &str,
+    ) -> Result<PaymentStart, ApiError> {
+        let person = self.identity.session_person(session).await?;
+        let key = idempotency_key.trim();
+        if key.is_empty() || key.len() > 100 {
+            return Err(ApiError::refused(shared::error::MALFORMED_REQUEST_MESSAGE));
+        }
+        let order = match self.find_order(person, key).await? {
+            Some(existing) => existing,
+            None => {
+                let found: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT c.id, o.price, o.paid_at FROM cases c JOIN shop_orders o ON o.case_id = c.id \
+                     WHERE c.number = $1 AND c.person_id = $2",
+                )
+                .bind(number.trim())
+                .bind(person)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db)?;
+                let (case, price, paid_at) = found.ok_or(ApiError::NotFound)?;
+                if paid_at.is_some() {
+                    return Err(ApiError::refused("Заказ уже оплачен."));
+                }
+                let method = shared::payments::check_method_and_rules(method, rules_accepted)
+                    .map_err(|fields| ApiError::Invalid { fields })?;
+                self.acquirer()?;
+                // No ledger lines: the price is the order's, not a charge of the account.
+                let (order, new) = self
+                    .insert_order(person, key, method, &[], None, Some((case, Kopecks(price))))
+                    .await?;
+                if new {
+                    self.register(&order, method).await?;
+                    self.order_by_id(order.id).await?.unwrap_or(order)
+                } else {
+                    order
+                }
+            }
+        };
+        let redirect = match (order.method.as_str(), order.status.as_str()) {
+            ("card", "pending") => format!("/payments/{}?go=card", order.id),
+            _ => format!("/payments/{}", order.id),
+        };
+        Ok(PaymentStart {
+            id: order.id,
+            redirect,
+        })
     }
 
     async fn stop_autopay(&self, session: &str, account: i64) -> Result<(), ApiError> {

@@ -129,6 +129,7 @@ async fn the_footer_reports_version_and_schema_from_the_database() {
 async fn the_development_outbox_shows_every_message() {
     each_backend(|app| async move {
         let message = Message {
+            attachments: Vec::new(),
             channel: Channel::Sms,
             to: "+79000000001".into(),
             subject: "Код подтверждения".into(),

@@ -80,7 +80,7 @@ async fn status(client: &reqwest::Client, app: &TestApp, id: i64) -> PaymentView
     .unwrap()
 }
 
-async fn reference(app: &TestApp, id: i64) -> String {
+pub(crate) async fn reference(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("SELECT reference FROM payment_orders WHERE id = $1")
         .bind(id)
         .fetch_one(&app.services.db.pool)
@@ -122,7 +122,7 @@ fn secret(app: &TestApp) -> String {
 
 /// Delivers the sandbox acquirer's queued notifications to `app`, as its background job does
 /// to the public address.
-async fn deliver(app: &TestApp) -> usize {
+pub(crate) async fn deliver(app: &TestApp) -> usize {
     let due: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, body FROM sandbox_callbacks WHERE delivered_at IS NULL")
             .fetch_all(&app.services.db.pool)
@@ -140,7 +140,11 @@ async fn deliver(app: &TestApp) -> usize {
 }
 
 /// The customer's answer in the sandbox's bank app: `pay` or `decline`.
-async fn answer_sbp(app: &TestApp, reference: &str, decision: &str) -> reqwest::StatusCode {
+pub(crate) async fn answer_sbp(
+    app: &TestApp,
+    reference: &str,
+    decision: &str,
+) -> reqwest::StatusCode {
     app.client()
         .post(app.at(&format!("/sandbox/sbp/{reference}")))
         .form(&[("decision", decision)])

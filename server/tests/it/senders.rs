@@ -32,6 +32,7 @@ async fn within<T>(test: impl Future<Output = T>) -> T {
 
 fn email(to: &str) -> Message {
     Message {
+        attachments: Vec::new(),
         channel: Channel::Email,
         to: to.into(),
         subject: SUBJECT.into(),
@@ -41,6 +42,7 @@ fn email(to: &str) -> Message {
 
 fn sms(to: &str, body: &str) -> Message {
     Message {
+        attachments: Vec::new(),
         channel: Channel::Sms,
         to: to.into(),
         subject: "Код подтверждения".into(),

@@ -1,0 +1,180 @@
+import { Browser, Page, APIRequestContext } from "@playwright/test";
+import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone } from "../fixtures";
+
+// The information sections (U-INF-1, U-ACC-3, U-ACC-7): the shop order, the callback and the
+// web consultant as cases; a poll answered once; booking a free time and cancelling it, seen
+// by staff; the main page's general links and promotions. JavaScript off and on, 360 px and
+// 1280 px.
+
+const ACCEPTED = "Ваше обращение принято в работу.";
+type DemoAccount = { branch: string; number: string; proof: string; bound: boolean };
+
+async function customer(page: Page, request: APIRequestContext): Promise<void> {
+  const phone = newPhone();
+  await registerCustomer(request, phone);
+  await signInByPhone(page, phone);
+  const account = (JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]") as DemoAccount[]).filter((a) => !a.bound)[2];
+  const branches = await (await page.request.post("/api/accounts/branches")).json();
+  const branch = branches.find((b: { name: string }) => b.name === account.branch);
+  const linked = await page.request.post("/api/accounts/link", {
+    form: { branch: String(branch.id), number: account.number, proof: account.proof },
+  });
+  expect(linked.ok(), await linked.text()).toBeTruthy();
+}
+
+async function fits(page: Page): Promise<void> {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, "no sideways scrolling").toBeLessThanOrEqual(width);
+}
+
+async function staffPage(browser: Browser, js: boolean, width: number): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: process.env.KABINET_E2E_URL,
+    javaScriptEnabled: js,
+    locale: "ru-RU",
+    viewport: { width, height: 800 },
+  });
+  const page = await context.newPage();
+  await open(page, "/staff/login", js);
+  await page.getByLabel("Логин").fill("supervisor");
+  await page.getByLabel(/^Пароль/).fill("Staff-2026!");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.getByRole("heading", { name: "Очередь обращений" })).toBeVisible();
+  return page;
+}
+
+for (const width of [360, 1280]) {
+  test(`the main page links the sections; an order, a callback and a question reach staff (${width} px)`, async ({ page, request }, testInfo) => {
+    const js = withJs(testInfo);
+    await page.setViewportSize({ width, height: 800 });
+    await customer(page, request);
+    await open(page, "/", js);
+    const links = page.getByRole("navigation", { name: "Общие разделы" });
+    for (const name of ["Интернет-магазин", "Вопросы и ответы", "Опросы", "Акции", "Контакты", "Уведомления"]) {
+      await expect(links.getByRole("link", { name, exact: true })).toBeVisible();
+    }
+    // The demo's promotion, in the slider.
+    await expect(page.locator(".promotion-slider")).toContainText("Поверка счетчиков воды");
+    await fits(page);
+
+    // «Акции» and «Вопросы и ответы» (by category, with a search that works without script).
+    await links.getByRole("link", { name: "Акции", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Поверка счетчиков воды со скидкой 20 %" })).toBeVisible();
+    await expect(page.locator(".promotion__dates")).toContainText(/^с \d\d\.\d\d\.2026 по \d\d\.\d\d\.2026$/);
+    await fits(page);
+    await open(page, "/faq", js);
+    await expect(page.getByRole("heading", { name: "Оплата", exact: true })).toBeVisible();
+    await page.getByLabel("Поиск по вопросам").fill("комиссии");
+    await page.getByRole("button", { name: "Найти" }).click();
+    await expect(page.getByText("Как оплатить без комиссии?")).toBeVisible();
+    await expect(page.getByText("Как добавить еще один лицевой счет?")).toHaveCount(0);
+    await fits(page);
+
+    await open(page, "/", js);
+    await links.getByRole("link", { name: "Интернет-магазин", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Интернет-магазин" })).toBeVisible();
+    await fits(page);
+    await page.getByRole("link", { name: "Заказать: Поверка прибора учета воды на месте" }).click();
+    if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+    await page.getByLabel("Комментарий").fill("Удобно после 18:00");
+    await page.getByRole("button", { name: "Оформить заказ" }).click();
+    await expect(page.getByRole("status").filter({ hasText: ACCEPTED })).toBeVisible();
+    await expect(page.locator(".summary")).toContainText("900,00");
+    // The price is paid like any payment: checked first, then by SBP in the (sandbox) bank app.
+    await page.getByRole("button", { name: "Оплатить заказ" }).click();
+    await expect(page.getByText("Выберите способ оплаты.")).toBeVisible();
+    await expect(page.getByText("Подтвердите, что ознакомились с правилами оплаты.")).toBeVisible();
+    await page.getByRole("radio", { name: /СБП/ }).check();
+    await page.getByRole("checkbox", { name: "С правилами оплаты ознакомлен(а)" }).check();
+    await page.getByRole("button", { name: "Оплатить заказ" }).click();
+    await expect(page).toHaveURL(/\/payments\/\d+$/);
+    await expect(page.getByText(/Оплата заказа № /)).toBeVisible();
+    const bank = await page.locator(".pay-open-bank").getAttribute("href");
+    const app = await page.context().newPage();
+    await app.goto(bank!);
+    await app.getByRole("button", { name: "Оплатить" }).click();
+    await expect(app.getByText(/Платеж выполнен/)).toBeVisible();
+    await app.close();
+    await expect(page.getByRole("status").filter({ hasText: "Оплата прошла успешно. Спасибо!" })).toBeVisible({ timeout: 20_000 });
+    await page.getByRole("link", { name: "К заказу" }).click();
+    await expect(page.getByText("Заказ оплачен: 900,00 руб.")).toBeVisible();
+
+    await open(page, "/contacts", js);
+    await expect(page.getByRole("heading", { name: "Офисы обслуживания" })).toBeVisible();
+    await expect(page.getByText("г. Рязань, ул. Садовая, д. 10")).toBeVisible();
+    await fits(page);
+    await page.getByRole("link", { name: "Заказ обратного звонка" }).click();
+    await page.getByLabel(/^Тема разговора/).fill("Перерасчет за октябрь");
+    await page.getByLabel("Удобное время").selectOption("С 12:00 до 15:00");
+    await page.getByRole("button", { name: "Заказать звонок" }).click();
+    await expect(page.getByRole("status").filter({ hasText: ACCEPTED })).toBeVisible();
+    await expect(page.locator(".summary")).toContainText("С 12:00 до 15:00");
+
+    await open(page, "/consultant", js);
+    await page.getByRole("button", { name: "Отправить вопрос" }).click();
+    await expect(page.getByText("Поле обязательно для заполнения")).toBeVisible();
+    await page.getByLabel("Ваш вопрос").fill("Как поменять тариф на двухзонный?");
+    await page.getByRole("button", { name: "Отправить вопрос" }).click();
+    await expect(page.getByRole("status").filter({ hasText: ACCEPTED })).toBeVisible();
+    await expect(page.locator(".message__body").filter({ hasText: "Как поменять тариф на двухзонный?" })).toBeVisible();
+  });
+
+  test(`a poll is answered once (${width} px)`, async ({ page, request }, testInfo) => {
+    const js = withJs(testInfo);
+    await page.setViewportSize({ width, height: 800 });
+    await customer(page, request);
+    await open(page, "/polls", js);
+    await page.getByRole("link", { name: "Качество обслуживания" }).click();
+    await expect(page.getByRole("heading", { name: "Качество обслуживания" })).toBeVisible();
+    if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+    await fits(page);
+    await page.getByRole("radio", { name: "Хорошо" }).check();
+    await page.getByRole("button", { name: "Отправить ответ" }).click();
+    // Two questions left unanswered: named next to them, nothing sent.
+    await expect(page.locator(".field__error").filter({ hasText: /Выберите вариант ответа$/ })).toBeVisible();
+    await expect(page.getByText("Поле обязательно для заполнения")).toBeVisible();
+    if (!js) await page.getByRole("radio", { name: "Хорошо" }).check();
+    await page.getByRole("checkbox", { name: "СБП" }).check();
+    await page.getByRole("checkbox", { name: "Банковская карта" }).check();
+    await page.getByLabel("Что нам улучшить?").fill("Напоминать о поверке");
+    await page.getByRole("button", { name: "Отправить ответ" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Спасибо! Ваш ответ принят." })).toBeVisible();
+    await open(page, "/polls", js);
+    await expect(page.locator(".poll-line").filter({ hasText: "Качество обслуживания" })).toContainText("Ответ отправлен");
+    await page.getByRole("link", { name: "Качество обслуживания" }).click();
+    await expect(page.getByText("Вы ответили на этот опрос")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Отправить ответ" })).toHaveCount(0);
+  });
+
+  test(`an appointment is booked, seen by staff and cancelled (${width} px)`, async ({ page, request, browser }, testInfo) => {
+    const js = withJs(testInfo);
+    await page.setViewportSize({ width, height: 800 });
+    await customer(page, request);
+    // Each variant books on its own day, so that parallel runs never want the same time.
+    const day = `2026-11-${21 + (js ? 2 : 0) + (width === 360 ? 0 : 1)}`;
+    const shown = `${day.slice(8, 10)}.11.2026`;
+    await open(page, "/contacts/booking", js);
+    await page.getByLabel("Офис").selectOption({ label: "Северный офис — г. Рязань, ул. Интернациональная, д. 3" });
+    await page.getByLabel("День").fill(day);
+    await page.getByRole("button", { name: "Показать свободное время" }).click();
+    await expect(page.getByRole("group", { name: /Свободное время, Северный офис/ })).toBeVisible();
+    await fits(page);
+    const first = page.locator(".slot").first();
+    const time = (await first.innerText()).trim();
+    await first.locator("input").check();
+    await page.getByLabel(/^Цель визита/).fill("Замена счетчика");
+    await page.getByRole("button", { name: "Записаться" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Вы записаны на прием." })).toBeVisible();
+    const booking = page.locator(".booking").filter({ hasText: `${shown} ${time}` });
+    await expect(booking).toContainText("предстоит");
+
+    const staff = await staffPage(browser, js, width);
+    await open(staff, `/staff/offices?day=${day}`, js);
+    await expect(staff.locator(".booking").filter({ hasText: `${shown} ${time}` })).toContainText("Замена счетчика");
+    await staff.context().close();
+
+    await booking.getByRole("button", { name: /Отменить запись/ }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Запись на прием отменена." })).toBeVisible();
+    await expect(page.locator(".booking").filter({ hasText: `${shown} ${time}` })).toContainText("отменена");
+  });
+}
