@@ -118,6 +118,15 @@ fn test_config(database_url: &str, production: bool) -> Config {
     vars.insert("KABINET_DATABASE_URL", database_url.to_string());
     vars.insert("KABINET_LISTEN", "127.0.0.1:0".to_string());
     vars.insert("KABINET_PROVIDER_TOKEN", PROVIDER_TOKEN.to_string());
+    // Stored files (case attachments) go to the system's temporary directory, never into the
+    // source tree.
+    vars.insert(
+        "KABINET_DATA_DIR",
+        std::env::temp_dir()
+            .join(format!("kabinet_test_files_{}", std::process::id()))
+            .display()
+            .to_string(),
+    );
     vars.insert(
         "KABINET_ENV",
         if production {
