@@ -10,11 +10,11 @@ use crate::identity::IdentityService;
 use app::ports::{InfoPort, NewQuestion};
 use async_trait::async_trait;
 use shared::ApiError;
+use shared::Kopecks;
 use shared::billing::Day;
 use shared::cases::{CaseKind, Role};
 use shared::error::FieldErrors;
 use shared::info::*;
-use shared::{Kopecks, contact::REQUIRED_MESSAGE};
 use std::sync::Arc;
 
 pub struct InfoService {
@@ -112,15 +112,6 @@ fn add_days(day: Day, n: i64) -> Day {
             day: u32::try_from(d.day()).unwrap_or(1),
         },
         None => day,
-    }
-}
-
-fn required(errors: &mut FieldErrors, field: &str, value: &str) -> bool {
-    if value.trim().is_empty() {
-        errors.add(field, REQUIRED_MESSAGE);
-        false
-    } else {
-        true
     }
 }
 
@@ -656,7 +647,7 @@ impl InfoPort for InfoService {
     ) -> Result<(), ApiError> {
         let staff = self.cases.staff_with(token, Role::Supervisor).await?;
         let mut errors = FieldErrors::new();
-        required(&mut errors, "title", title);
+        errors.require("title", title);
         let price = match Kopecks::parse(price) {
             Ok(p) if p.0 > 0 => Some(p),
             _ => {
@@ -734,7 +725,7 @@ impl InfoPort for InfoService {
     ) -> Result<(), ApiError> {
         let staff = self.cases.staff_with(token, Role::Supervisor).await?;
         let mut errors = FieldErrors::new();
-        required(&mut errors, "title", title);
+        errors.require("title", title);
         let starts = Day::parse(starts_on);
         let ends = Day::parse(ends_on);
         if starts.is_none() {
@@ -806,7 +797,7 @@ impl InfoPort for InfoService {
     ) -> Result<i64, ApiError> {
         let staff = self.cases.staff_with(token, Role::Supervisor).await?;
         let mut errors = FieldErrors::new();
-        required(&mut errors, "title", title);
+        errors.require("title", title);
         let ends = if ends_on.trim().is_empty() {
             None
         } else {
@@ -909,8 +900,8 @@ impl InfoPort for InfoService {
     ) -> Result<(), ApiError> {
         let staff = self.cases.staff_with(token, Role::Supervisor).await?;
         let mut errors = FieldErrors::new();
-        required(&mut errors, "name", &office.name);
-        required(&mut errors, "address", &office.address);
+        errors.require("name", &office.name);
+        errors.require("address", &office.address);
         errors.into_result()?;
         let query = match id {
             Some(_) => {

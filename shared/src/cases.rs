@@ -921,21 +921,13 @@ pub struct CaseForm {
 pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     let kind = form.kind.unwrap_or(CaseKind::Appeal);
-    let required = |errors: &mut FieldErrors, name: &str, value: &str| {
-        if value.trim().is_empty() {
-            errors.add(name, REQUIRED);
-            false
-        } else {
-            true
-        }
-    };
     if kind != CaseKind::Document {
-        if required(&mut errors, field::FULL_NAME, &form.full_name)
+        if errors.require(field::FULL_NAME, &form.full_name)
             && form.full_name.trim().chars().count() > 200
         {
             errors.add(field::FULL_NAME, "Не больше 200 знаков");
         }
-        if required(&mut errors, field::PHONE, &form.phone)
+        if errors.require(field::PHONE, &form.phone)
             && let Err(e) = crate::contact::Phone::parse(&form.phone)
         {
             errors.add(field::PHONE, e.to_string());
@@ -946,15 +938,15 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
             errors.add(field::EMAIL, e.to_string());
         }
     }
-    required(&mut errors, field::ACCOUNT, &form.account);
+    errors.require(field::ACCOUNT, &form.account);
     match kind {
         CaseKind::Appeal => {
-            if required(&mut errors, field::TOPIC, &form.topic)
+            if errors.require(field::TOPIC, &form.topic)
                 && !appeal_topics.iter().any(|t| t == form.topic.trim())
             {
                 errors.add(field::TOPIC, "Выберите тему из списка");
             }
-            required(&mut errors, field::TEXT, &form.text);
+            errors.require(field::TEXT, &form.text);
         }
         CaseKind::Application => match topic(form.topic.trim()) {
             None => errors.add(field::TOPIC, "Выберите тему заявления"),
@@ -979,7 +971,7 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
                     errors.add("date_to", "Дата окончания раньше даты начала");
                 }
                 if t.text_required {
-                    required(&mut errors, field::TEXT, &form.text);
+                    errors.require(field::TEXT, &form.text);
                 }
                 if t.file_required && form.files.is_empty() {
                     errors.add(field::FILES, FILE_REQUIRED);
@@ -987,7 +979,7 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
             }
         },
         CaseKind::Document => {
-            if required(&mut errors, field::DOC_TYPE, &form.topic)
+            if errors.require(field::DOC_TYPE, &form.topic)
                 && !DOCUMENT_TYPES.contains(&form.topic.trim())
             {
                 errors.add(field::DOC_TYPE, "Выберите тип документа из списка");
@@ -1002,7 +994,7 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
         | CaseKind::Callback
         | CaseKind::Consultation
         | CaseKind::Order => {
-            required(&mut errors, field::TEXT, &form.text);
+            errors.require(field::TEXT, &form.text);
         }
     }
     if form.text.chars().count() > MAX_TEXT {

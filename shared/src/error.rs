@@ -102,6 +102,16 @@ impl FieldErrors {
         self.0.push(FieldError::new(field, message));
     }
 
+    /// Records «Поле обязательно для заполнения» for `field` when `value` is blank; whether
+    /// something was given.
+    pub fn require(&mut self, field: &str, value: &str) -> bool {
+        let given = !value.trim().is_empty();
+        if !given {
+            self.add(field, crate::contact::REQUIRED_MESSAGE);
+        }
+        given
+    }
+
     /// Keeps the value of a successful check, records the message of a failed one.
     pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
@@ -151,6 +161,20 @@ impl FromServerFnError for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_required_field_is_named_with_the_required_message() {
+        let mut errors = FieldErrors::new();
+        assert!(errors.require("title", "Поверка"));
+        assert!(errors.is_empty());
+        assert!(!errors.require("address", "  \t"));
+        let err = errors.into_result().unwrap_err();
+        assert_eq!(
+            err.field_message("address"),
+            Some(crate::contact::REQUIRED_MESSAGE)
+        );
+        assert_eq!(err.field_message("title"), None);
+    }
 
     #[test]
     fn field_errors_collect_every_bad_field() {

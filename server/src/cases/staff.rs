@@ -94,9 +94,7 @@ impl CasesService {
         let login = login.trim().to_lowercase();
         let mut errors = shared::error::FieldErrors::new();
         errors.check("login", cases::check_staff_login(&login));
-        if name.trim().is_empty() {
-            errors.add("name", cases::REQUIRED);
-        }
+        errors.require("name", name);
         errors.check(
             "password",
             shared::password::Password::parse(password).map(|_| ()),
@@ -135,7 +133,8 @@ impl StaffPort for CasesService {
         client: ClientInfo,
     ) -> Result<NewSession, ApiError> {
         let login = login.trim().to_lowercase();
-        let mut checks = vec![(format!("staff:login:{login}"), STAFF_SIGN_IN)];
+        let login_key = format!("staff:login:{login}");
+        let mut checks = vec![(login_key.clone(), STAFF_SIGN_IN)];
         if let Some(key) = self.limits.ip_key("staff", client.ip.as_deref()) {
             checks.push((key, STAFF_SIGN_IN));
         }
@@ -155,6 +154,8 @@ impl StaffPort for CasesService {
             Some((id, _, active)) if matches && active != 0 => id,
             _ => return Err(ApiError::refused(WRONG_STAFF_CREDENTIALS)),
         };
+        // Only failures count against the login: a member signing in all day is never locked out.
+        self.limits.reset(&login_key).await?;
         let token = random_token(32);
         let now = self.clock.unix();
         sqlx::query(

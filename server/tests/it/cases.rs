@@ -3,12 +3,11 @@
 //! the attachment limits and type sniffing; who may download a file; idempotent sending.
 
 use crate::common::{
-    TestApp, call, demo, each_backend, form, ivanov, link_showcase, me, signed_in,
+    STAFF_PASSWORD, TestApp, call, demo, each_backend, form, ivanov, link_showcase, me, signed_in,
+    staff,
 };
 use shared::ApiError;
 use shared::cases::*;
-
-const STAFF_PASSWORD: &str = "Staff-2026!";
 
 /// A PDF, a PNG and something that is neither (an executable).
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
@@ -24,31 +23,6 @@ async fn customer(app: &TestApp) -> (reqwest::Client, i64) {
     let client = signed_in(app, "Secret-2026!").await;
     let id = link_showcase(&client, app, &showcase[0]).await;
     (client, id)
-}
-
-/// A staff member of `role`, signed in; the browser.
-async fn staff(app: &TestApp, login: &str, role: Role) -> reqwest::Client {
-    app.services
-        .cases
-        .create_staff(
-            None,
-            login,
-            &format!("Сотрудник {login}"),
-            role,
-            STAFF_PASSWORD,
-        )
-        .await
-        .expect("staff member");
-    let client = app.client();
-    form(
-        &client,
-        app,
-        "/api/staff/sign_in",
-        &[("login", login), ("password", STAFF_PASSWORD)],
-    )
-    .await
-    .expect("staff signs in");
-    client
 }
 
 /// Posts a multipart form to a server function as a page with script would.
@@ -443,6 +417,45 @@ async fn p_2_every_move_only_from_its_statuses_and_roles() {
         .await
         .unwrap_err();
         assert!(matches!(e, ApiError::Refused { .. }));
+    })
+    .await;
+}
+
+/// Failed staff sign-ins are limited per login; successful ones never use the limit up.
+#[tokio::test]
+async fn p_1_only_failed_staff_sign_ins_count_against_the_login() {
+    each_backend(|app| async move {
+        staff(&app, "smirnova", Role::Operator).await;
+        let sign_in = |password: &'static str| {
+            let app = &app;
+            async move {
+                form(
+                    &app.client(),
+                    app,
+                    "/api/staff/sign_in",
+                    &[("login", "smirnova"), ("password", password)],
+                )
+                .await
+            }
+        };
+        // A working day of sign-ins, more than the limit of failures.
+        for _ in 0..12 {
+            sign_in(STAFF_PASSWORD).await.expect("signs in");
+        }
+        for _ in 0..10 {
+            assert!(matches!(
+                sign_in("wrong-password").await,
+                Err(ApiError::Refused { .. })
+            ));
+        }
+        // The eleventh failure in the window is refused before the password is looked at,
+        // and so is the right password until the window ends.
+        for password in ["wrong-password", STAFF_PASSWORD] {
+            assert!(matches!(
+                sign_in(password).await,
+                Err(ApiError::TooManyRequests { .. })
+            ));
+        }
     })
     .await;
 }

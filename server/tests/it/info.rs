@@ -4,31 +4,11 @@
 //! counts that make «Опросы» and «Акции» inactive; managing them in the back-office.
 
 use crate::common::{
-    TestApp, call, demo, each_backend, form, ivanov, link_showcase, me, signed_in,
+    TestApp, call, demo, each_backend, form, ivanov, link_showcase, me, signed_in, staff,
 };
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseKind, Queue, Role};
 use shared::info::*;
-
-const STAFF_PASSWORD: &str = "Staff-2026!";
-
-async fn staff(app: &TestApp, login: &str, role: Role) -> reqwest::Client {
-    app.services
-        .cases
-        .create_staff(None, login, login, role, STAFF_PASSWORD)
-        .await
-        .expect("staff member");
-    let client = app.client();
-    form(
-        &client,
-        app,
-        "/api/staff/sign_in",
-        &[("login", login), ("password", STAFF_PASSWORD)],
-    )
-    .await
-    .expect("staff signs in");
-    client
-}
 
 /// The number of the newest case of `kind` in the staff's queue.
 async fn queued(client: &reqwest::Client, app: &TestApp, kind: CaseKind) -> Vec<String> {

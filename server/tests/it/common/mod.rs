@@ -293,6 +293,34 @@ pub async fn ivanov(app: &TestApp, email_confirmed: bool) {
         .expect("create Иванов");
 }
 
+/// The password of the staff members [`staff`] makes.
+pub const STAFF_PASSWORD: &str = "Staff-2026!";
+
+/// A staff member of `role` named after `login`, signed in at the back-office; the browser.
+pub async fn staff(app: &TestApp, login: &str, role: shared::cases::Role) -> reqwest::Client {
+    app.services
+        .cases
+        .create_staff(
+            None,
+            login,
+            &format!("Сотрудник {login}"),
+            role,
+            STAFF_PASSWORD,
+        )
+        .await
+        .expect("staff member");
+    let client = app.client();
+    form(
+        &client,
+        app,
+        "/api/staff/sign_in",
+        &[("login", login), ("password", STAFF_PASSWORD)],
+    )
+    .await
+    .expect("staff signs in");
+    client
+}
+
 /// A browser in which Иванов (see [`ivanov`]) signed in by phone with `password`.
 pub async fn signed_in(app: &TestApp, password: &str) -> reqwest::Client {
     let client = app.client();
