@@ -107,6 +107,38 @@ export async function signInByPhone(page: Page, phone: string, password = "Kx9#m
   await expect(page.locator(".cabinet-header")).toBeVisible();
 }
 
+type DemoAccount = { branch: string; number: string; proof: string; bound: boolean };
+
+/**
+ * A new customer, signed in on `page`, with the `index`-th of the demo's unbound accounts
+ * bound (each spec keeps to its own, and none of them is paid into). Its e-mail (not
+ * confirmed) and the account's number.
+ */
+export async function customerWithAccount(
+  page: Page,
+  request: APIRequestContext,
+  index: number,
+): Promise<{ email: string; number: string }> {
+  const phone = newPhone();
+  const email = await registerCustomer(request, phone);
+  await signInByPhone(page, phone);
+  const all: DemoAccount[] = JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]");
+  const account = all.filter((a) => !a.bound)[index];
+  const branches = await (await page.request.post("/api/accounts/branches")).json();
+  const branch = branches.find((b: { name: string }) => b.name === account.branch);
+  const linked = await page.request.post("/api/accounts/link", {
+    form: { branch: String(branch.id), number: account.number, proof: account.proof },
+  });
+  expect(linked.ok(), await linked.text()).toBeTruthy();
+  return { email, number: account.number };
+}
+
+/** The page fits the window: nothing wider than the viewport. */
+export async function fits(page: Page): Promise<void> {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, "no sideways scrolling").toBeLessThanOrEqual(width);
+}
+
 /** A phone: a separate browser 360 px wide, with or without JavaScript like the project. */
 export async function phoneBrowser(browser: Browser, js: boolean): Promise<{ phone: Page; errors: string[] }> {
   const context = await browser.newContext({

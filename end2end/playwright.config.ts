@@ -31,6 +31,9 @@ export default defineConfig({
     timezoneId: "Europe/Moscow",
     launchOptions: chromium,
     trace: "retain-on-failure",
+    // The service worker has its own tests (pwa.spec.ts); elsewhere every request goes
+    // straight to the server, as the journeys assert.
+    serviceWorkers: "block",
   },
   // Every journey runs twice: before the WASM arrives (JavaScript off) and after hydration.
   projects: [

@@ -58,11 +58,16 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "");
         }
+        register_service_worker();
     });
 
     view! {
         <Stylesheet id="kabinet-css" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        // Installable on a phone's home screen (a PWA): the manifest, its icons, the colour.
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+        <Meta name="theme-color" content="#0b5cad" />
         <Meta name="color-scheme" content="light dark" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Личный кабинет".to_string() } else { format!("{page} — Личный кабинет") }
@@ -70,6 +75,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <div class="page">
                 <components::top_bar::TopBar />
+                <components::network::NetworkBanner />
                 <main id="main" class="page__main">
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async />
@@ -129,3 +135,22 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+/// Registers `/sw.js`, which answers a page that cannot load offline with `/offline.html`
+/// (and makes the portal installable). Browsers without service workers, or pages not served
+/// over HTTPS or from localhost, simply go without.
+#[cfg(feature = "hydrate")]
+fn register_service_worker() {
+    use leptos::wasm_bindgen::{JsValue, closure::Closure};
+    let navigator = window().navigator();
+    if js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false) {
+        // A refusal (private mode, a policy) changes nothing for the page: it is caught
+        // rather than left to the console. One small closure for the page's lifetime.
+        let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+        let _ = navigator.service_worker().register("/sw.js").catch(&ignore);
+        ignore.forget();
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn register_service_worker() {}

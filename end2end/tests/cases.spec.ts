@@ -1,5 +1,5 @@
-import { Browser, Page, APIRequestContext } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser } from "../fixtures";
+import { Browser, Page } from "@playwright/test";
+import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, customerWithAccount } from "../fixtures";
 
 // The case engine (P-2, P-3, P-5; U-APL-1..3, U-DOC-1..3): a customer's appeal with files
 // (one over the limit refused) taken, answered and closed by staff in the back-office, the
@@ -11,23 +11,6 @@ const ACCEPTED = "Ваше обращение принято в работу.";
 const REQUIRED = "Поле обязательно для заполнения";
 const PDF = Buffer.from("%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-
-type DemoAccount = { branch: string; number: string; proof: string; bound: boolean };
-
-/** A new customer, signed in, with a demo account bound (not one the payment tests pay into). */
-async function customer(page: Page, request: APIRequestContext): Promise<void> {
-  const phone = newPhone();
-  await registerCustomer(request, phone);
-  await signInByPhone(page, phone);
-  const all: DemoAccount[] = JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]");
-  const account = all.filter((a) => !a.bound)[0];
-  const branches = await (await page.request.post("/api/accounts/branches")).json();
-  const branch = branches.find((b: { name: string }) => b.name === account.branch);
-  const linked = await page.request.post("/api/accounts/link", {
-    form: { branch: String(branch.id), number: account.number, proof: account.proof },
-  });
-  expect(linked.ok(), await linked.text()).toBeTruthy();
-}
 
 /** What went wrong in the staff browsers (checked at the end of the test that opened them). */
 const staffErrors: string[] = [];
@@ -63,7 +46,7 @@ async function send(page: Page, button: string): Promise<string> {
 test("an appeal with files is answered by staff, noticed, continued and rated", async ({ page, request, browser }, testInfo) => {
   test.setTimeout(90_000);
   const js = withJs(testInfo);
-  await customer(page, request);
+  await customerWithAccount(page, request, 0);
   await open(page, "/appeals", js);
   await page.getByRole("link", { name: "Написать новое обращение" }).click();
   await expect(page.getByRole("heading", { name: "Новое обращение" })).toBeVisible();
@@ -142,7 +125,7 @@ test("an appeal with files is answered by staff, noticed, continued and rated", 
 test("applications of three topics, a required field, and a document sent and downloaded", async ({ page, request }, testInfo) => {
   test.setTimeout(90_000);
   const js = withJs(testInfo);
-  await customer(page, request);
+  await customerWithAccount(page, request, 0);
   const topic = async (title: string) => {
     await open(page, "/applications/new", js);
     await page.getByRole("link", { name: title, exact: true }).click();
@@ -208,7 +191,7 @@ test("applications of three topics, a required field, and a document sent and do
 
 test("a second customer cannot open the first one's files", async ({ page, request, browser }, testInfo) => {
   const js = withJs(testInfo);
-  await customer(page, request);
+  await customerWithAccount(page, request, 0);
   await open(page, "/appeals/new", js);
   await page.getByLabel(/^Тема обращения/).selectOption("Оплата");
   await page.getByLabel(/^Текст обращения/).fill("Платеж не отразился.");

@@ -1,38 +1,13 @@
-import { Page, APIRequestContext } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone } from "../fixtures";
+import { test, expect, open, withJs, customerWithAccount, fits } from "../fixtures";
 
 // «Профиль» → «Способ получения квитанции» (U-PRF-4) and «Рассылка уведомлений и рекламной
 // продукции» (U-PRF-5), JavaScript off and on, on a desktop and at 360 px.
-
-type DemoAccount = { branch: string; number: string; proof: string; bound: boolean };
-
-/** A new customer (e-mail not confirmed), signed in, with a demo account bound; its number. */
-async function customer(page: Page, request: APIRequestContext): Promise<{ email: string; number: string }> {
-  const phone = newPhone();
-  const email = await registerCustomer(request, phone);
-  await signInByPhone(page, phone);
-  const all: DemoAccount[] = JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]");
-  const account = all.filter((a) => !a.bound)[1];
-  const branches = await (await page.request.post("/api/accounts/branches")).json();
-  const branch = branches.find((b: { name: string }) => b.name === account.branch);
-  const linked = await page.request.post("/api/accounts/link", {
-    form: { branch: String(branch.id), number: account.number, proof: account.proof },
-  });
-  expect(linked.ok(), await linked.text()).toBeTruthy();
-  return { email, number: account.number };
-}
-
-/** The page fits the window: nothing wider than the viewport. */
-async function fits(page: Page): Promise<void> {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  expect(scroll, "no sideways scrolling").toBeLessThanOrEqual(width);
-}
 
 for (const width of [360, 1280]) {
   test(`the receipt goes electronically to an address of its own (${width} px)`, async ({ page, request }, testInfo) => {
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
-    const { email, number } = await customer(page, request);
+    const { email, number } = await customerWithAccount(page, request, 1);
     await open(page, "/profile", js);
     await page.getByRole("link", { name: "Способ получения квитанции" }).click();
     await expect(page.getByRole("heading", { name: "Способ получения квитанции" })).toBeVisible();
@@ -62,7 +37,7 @@ for (const width of [360, 1280]) {
   test(`notifications are chosen per channel and advertising needs its consent (${width} px)`, async ({ page, request }, testInfo) => {
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
-    await customer(page, request);
+    await customerWithAccount(page, request, 1);
     await open(page, "/profile", js);
     await page.getByRole("link", { name: "Рассылка уведомлений и рекламной продукции" }).click();
     await expect(page.getByRole("heading", { name: "Рассылка уведомлений и рекламной продукции" })).toBeVisible();

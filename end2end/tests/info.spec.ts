@@ -1,5 +1,5 @@
-import { Browser, Page, APIRequestContext } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone } from "../fixtures";
+import { Browser, Page } from "@playwright/test";
+import { test, expect, open, withJs, customerWithAccount, fits } from "../fixtures";
 
 // The information sections (U-INF-1, U-ACC-3, U-ACC-7): the shop order, the callback and the
 // web consultant as cases; a poll answered once; booking a free time and cancelling it, seen
@@ -7,25 +7,6 @@ import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone }
 // 1280 px.
 
 const ACCEPTED = "Ваше обращение принято в работу.";
-type DemoAccount = { branch: string; number: string; proof: string; bound: boolean };
-
-async function customer(page: Page, request: APIRequestContext): Promise<void> {
-  const phone = newPhone();
-  await registerCustomer(request, phone);
-  await signInByPhone(page, phone);
-  const account = (JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]") as DemoAccount[]).filter((a) => !a.bound)[2];
-  const branches = await (await page.request.post("/api/accounts/branches")).json();
-  const branch = branches.find((b: { name: string }) => b.name === account.branch);
-  const linked = await page.request.post("/api/accounts/link", {
-    form: { branch: String(branch.id), number: account.number, proof: account.proof },
-  });
-  expect(linked.ok(), await linked.text()).toBeTruthy();
-}
-
-async function fits(page: Page): Promise<void> {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  expect(scroll, "no sideways scrolling").toBeLessThanOrEqual(width);
-}
 
 async function staffPage(browser: Browser, js: boolean, width: number): Promise<Page> {
   const context = await browser.newContext({
@@ -44,10 +25,10 @@ async function staffPage(browser: Browser, js: boolean, width: number): Promise<
 }
 
 for (const width of [360, 1280]) {
-  test(`the main page links the sections; an order, a callback and a question reach staff (${width} px)`, async ({ page, request }, testInfo) => {
+  test(`the main page links the sections; an order, a callback and a question reach staff (${width} px)`, async ({ page, request, browser }, testInfo) => {
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
-    await customer(page, request);
+    await customerWithAccount(page, request, 2);
     await open(page, "/", js);
     const links = page.getByRole("navigation", { name: "Общие разделы" });
     for (const name of ["Интернет-магазин", "Вопросы и ответы", "Опросы", "Акции", "Контакты", "Уведомления"]) {
@@ -117,12 +98,37 @@ for (const width of [360, 1280]) {
     await page.getByRole("button", { name: "Отправить вопрос" }).click();
     await expect(page.getByRole("status").filter({ hasText: ACCEPTED })).toBeVisible();
     await expect(page.locator(".message__body").filter({ hasText: "Как поменять тариф на двухзонный?" })).toBeVisible();
+
+    // The consultant answers in the queue. With script the answer appears in the open
+    // conversation by itself and a half-typed message stays; without, on the next load.
+    const number = (await page.getByRole("heading", { level: 1 }).innerText()).replace(/^.*№ /, "");
+    if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+    await page.getByLabel("Сообщение", { exact: true }).fill("И еще вопрос про");
+    const staff = await staffPage(browser, js, width);
+    await open(staff, `/staff/cases/${number}`, js);
+    await staff.getByRole("button", { name: "Взять в работу" }).click();
+    await expect(staff.locator(".summary")).toContainText("В работе");
+    await staff.getByLabel("Комментарий для заявителя").fill("Подайте заявление на замену счетчика.");
+    await staff.getByRole("button", { name: "Ответить" }).click();
+    await expect(staff.locator(".message__body").filter({ hasText: "Подайте заявление на замену счетчика." })).toBeVisible();
+    if (!js) await page.reload();
+    const answer = page.getByRole("log", { name: "Переписка" }).locator(".message--staff");
+    await expect(answer).toContainText("Подайте заявление на замену счетчика.", { timeout: 15_000 });
+    if (js) await expect(page.getByLabel("Сообщение", { exact: true })).toHaveValue("И еще вопрос про");
+    // And the other way: the customer's next message appears in the open back-office card.
+    await page.getByLabel("Сообщение", { exact: true }).fill("И еще вопрос про поверку.");
+    await page.getByRole("button", { name: "Отправить сообщение" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Сообщение отправлено." })).toBeVisible();
+    if (!js) await staff.reload();
+    const question = staff.getByRole("log", { name: "Переписка" }).locator(".message__body");
+    await expect(question.filter({ hasText: "И еще вопрос про поверку." })).toBeVisible({ timeout: 15_000 });
+    await staff.context().close();
   });
 
   test(`a poll is answered once (${width} px)`, async ({ page, request }, testInfo) => {
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
-    await customer(page, request);
+    await customerWithAccount(page, request, 2);
     await open(page, "/polls", js);
     await page.getByRole("link", { name: "Качество обслуживания" }).click();
     await expect(page.getByRole("heading", { name: "Качество обслуживания" })).toBeVisible();
@@ -149,7 +155,7 @@ for (const width of [360, 1280]) {
   test(`an appointment is booked, seen by staff and cancelled (${width} px)`, async ({ page, request, browser }, testInfo) => {
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
-    await customer(page, request);
+    await customerWithAccount(page, request, 2);
     // Each variant books on its own day, so that parallel runs never want the same time.
     const day = `2026-11-${21 + (js ? 2 : 0) + (width === 360 ? 0 : 1)}`;
     const shown = `${day.slice(8, 10)}.11.2026`;

@@ -1,4 +1,6 @@
 //! Hydrates the page the server rendered, turning its forms into live ones.
+// The pages' view types nest deeper than the compiler's default query depth.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

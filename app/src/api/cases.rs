@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 use shared::ApiError;
 use shared::assistant::Answer;
-use shared::cases::{CaseCard, CaseDraft, CaseHistory, FaqEntry, Notice};
+use shared::cases::{CaseCard, CaseDraft, CaseHistory, CaseMessage, FaqEntry, Notice};
 
 /// What the new-case forms are prefilled with.
 #[server(endpoint = "cases/draft")]
@@ -49,6 +49,13 @@ pub async fn load_case(number: String) -> Result<CaseCard, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?.cases.card(&session, &number).await
+}
+
+/// The conversation of one of the customer's cases, asked for again by an open card every few
+/// seconds so that staff answers appear without reloading the page (the web consultant).
+#[server(endpoint = "cases/messages")]
+pub async fn load_case_messages(number: String) -> Result<Vec<CaseMessage>, ApiError> {
+    Ok(load_case(number).await?.messages)
 }
 
 /// Sends a new appeal, application or document (the form's `kind`); on success the browser

@@ -11,9 +11,7 @@ use shared::cases::{AuditEntry, Queue, StaffCase, StaffMember, StaffSettings};
 pub async fn staff_sign_in(login: String, password: String) -> Result<(), ApiError> {
     use crate::ports;
     let mut errors = shared::error::FieldErrors::new();
-    if login.trim().is_empty() {
-        errors.add("login", shared::cases::REQUIRED);
-    }
+    errors.require("login", &login);
     if password.is_empty() {
         errors.add("password", shared::cases::REQUIRED);
     }
@@ -84,6 +82,15 @@ pub async fn load_staff_case(number: String) -> Result<StaffCase, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
     ports::state()?.staff.case(&token, &number).await
+}
+
+/// The conversation of a case, asked for again by its open card in the back-office every few
+/// seconds: the customer's messages to the web consultant appear without a reload.
+#[server(endpoint = "staff/case/messages")]
+pub async fn load_staff_case_messages(
+    number: String,
+) -> Result<Vec<shared::cases::CaseMessage>, ApiError> {
+    Ok(load_staff_case(number).await?.card.messages)
 }
 
 /// A move of a case (the button pressed is `action`), with the comment and files.

@@ -5,6 +5,7 @@
 //! The SVG scales with its container (`viewBox`, width 100 %): the drawing is 480 units wide so
 //! that its 16-unit labels stay about 10 px tall on a 360 px phone.
 
+use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use shared::money::THOUSANDS_SEPARATOR;
 
@@ -697,7 +698,7 @@ pub fn Chart(
             </svg>
             <details class="chart__details">
                 <summary>"Показать таблицу"</summary>
-                <div class="chart__table-wrap">
+                <TableWrap label=format!("{title}, {unit}") class="chart__table-wrap">
                     <table class="chart__table">
                         <caption>{format!("{title}, {unit}")}</caption>
                         <thead>
@@ -708,7 +709,7 @@ pub fn Chart(
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
-                </div>
+                </TableWrap>
             </details>
         </figure>
     }

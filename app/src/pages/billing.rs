@@ -6,6 +6,7 @@
 use super::accounts::{AccountNav, ApiErrorCard, BalanceText, account_param};
 use crate::api::accounts::{load_history, load_statistics};
 use crate::components::chart::{Chart, ChartKind, ChartSeries};
+use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -220,7 +221,7 @@ fn ChargesTab(account: i64, h: BillingHistory) -> impl IntoView {
                         <h2 class="month__title">{p.caption()}</h2>
                         {receipt_link(account, p)}
                     </div>
-                    <div class="table-wrap">
+                    <TableWrap label=format!("Начисления за {}", p.caption())>
                         <table class="table">
                             <caption class="visually-hidden">{format!("Начисления за {}", p.caption())}</caption>
                             <thead><tr>
@@ -246,7 +247,7 @@ fn ChargesTab(account: i64, h: BillingHistory) -> impl IntoView {
                                 <td class="num"><strong>{total.format_number()}</strong></td>
                             </tr></tfoot>
                         </table>
-                    </div>
+                    </TableWrap>
                 </section>
             }
         }).collect_view()}
@@ -295,7 +296,7 @@ fn PaymentsMonth(
     view! {
         <section class="month" aria-label=label>
             <h2 class="month__title">{title}</h2>
-            <div class="table-wrap">
+            <TableWrap label=format!("Оплаты за {}", p.caption())>
                 <table class="table">
                     <caption class="visually-hidden">{format!("Оплаты за {}", p.caption())}</caption>
                     <thead><tr>
@@ -319,7 +320,7 @@ fn PaymentsMonth(
                         <td class="num"><strong>{total.format_number()}</strong></td>
                     </tr></tfoot>
                 </table>
-            </div>
+            </TableWrap>
         </section>
     }
 }
@@ -348,7 +349,7 @@ fn BalanceTab(h: BillingHistory) -> impl IntoView {
             view! {
                 <section class="month" aria-label=p.caption()>
                     <h2 class="month__title">{p.caption()}</h2>
-                    <div class="table-wrap">
+                    <TableWrap label=format!("Баланс за {}", p.caption())>
                         <table class="table">
                             <caption class="visually-hidden">{format!("Баланс за {}", p.caption())}</caption>
                             <thead><tr>
@@ -370,7 +371,7 @@ fn BalanceTab(h: BillingHistory) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 </section>
             }
         }).collect_view()}

@@ -7,7 +7,7 @@ use super::details::idempotency_key;
 use super::loading;
 use crate::api::cases::{
     AddCaseMessage, CreateCase, RateCase, load_case, load_case_draft, load_case_history,
-    load_notices,
+    load_case_messages, load_notices,
 };
 use crate::components::field::{Field, FormError, action_error};
 use crate::components::upload::{FieldMessage, FileInput, UploadErrors, form_value, picked_files};
@@ -586,7 +586,7 @@ fn Card(c: CaseCard) -> impl IntoView {
                 {c.fields.iter().filter(|(k, _)| k != "Тема обращения" && k != "Тема заявления").map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
             </dl>
             <h2 id="messages">"Переписка"</h2>
-            <Messages messages=c.messages.clone() />
+            <LiveMessages number=number.clone() messages=c.messages.clone() open=may_write />
             {may_write.then(|| view! { <MessageForm number=number.clone() /> })}
             {c.rating.map(|r| view! {
                 <p class="rating-given">{format!("Ваша оценка ответа: {r} из 5")}</p>
@@ -675,26 +675,77 @@ pub fn History(events: Vec<shared::cases::CaseEvent>) -> impl IntoView {
     }
 }
 
-/// The messages of a case with their files.
+/// A message of a case with its files.
 #[component]
-pub fn Messages(messages: Vec<shared::cases::CaseMessage>) -> impl IntoView {
-    if messages.is_empty() {
-        return view! { <p class="empty">"Сообщений нет."</p> }.into_any();
+fn MessageItem(m: shared::cases::CaseMessage) -> impl IntoView {
+    view! {
+        <li class="message" class:message--staff=m.from_staff>
+            <p class="message__meta"><strong>{m.author.clone()}</strong>" · "{m.at.clone()}</p>
+            {(!m.body.is_empty()).then(|| view! { <p class="message__body">{m.body.clone()}</p> })}
+            {(!m.files.is_empty()).then(|| view! {
+                <p class="message__files">
+                    {m.files.iter().map(|f| view! { <FileLink f=f.clone() caption="Скачать файл" /> }).collect_view()}
+                </p>
+            })}
+        </li>
+    }
+}
+
+/// How often an open card asks for new messages once the page is live.
+const LIVE_MESSAGES_EVERY: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The conversation of a case, for its customer or (`staff`) in the back-office. While the
+/// case is open and the page is live, it asks for the messages every few seconds (while the
+/// tab is shown) and adds the new ones at the end of the list, which is a polite live region:
+/// a message from the other side (the web consultant's chat) appears, and is read out,
+/// without a reload, and nothing typed in the form below is lost. Without script the card
+/// shows the conversation as it was when loaded. Needs a heading with the id `messages`.
+#[component]
+pub fn LiveMessages(
+    #[prop(optional)] staff: bool,
+    number: String,
+    messages: Vec<shared::cases::CaseMessage>,
+    open: bool,
+) -> impl IntoView {
+    let shown = RwSignal::new(messages);
+    if open {
+        Effect::new(move |_| {
+            let number = number.clone();
+            let poll = move || {
+                if document().hidden() {
+                    return;
+                }
+                let number = number.clone();
+                leptos::task::spawn_local(async move {
+                    let fresh = if staff {
+                        crate::api::staff::load_staff_case_messages(number).await
+                    } else {
+                        load_case_messages(number).await
+                    };
+                    if let Ok(fresh) = fresh
+                        && shown.with_untracked(|m| *m != fresh)
+                    {
+                        shown.set(fresh);
+                    }
+                });
+            };
+            if let Ok(handle) = set_interval_with_handle(poll, LIVE_MESSAGES_EVERY) {
+                on_cleanup(move || handle.clear());
+            }
+        });
     }
     view! {
-        <ol class="messages">
-            {messages.into_iter().map(|m| view! {
-                <li class="message" class:message--staff=m.from_staff>
-                    <p class="message__meta"><strong>{m.author.clone()}</strong>" · "{m.at.clone()}</p>
-                    {(!m.body.is_empty()).then(|| view! { <p class="message__body">{m.body.clone()}</p> })}
-                    {(!m.files.is_empty()).then(|| view! {
-                        <p class="message__files">
-                            {m.files.iter().map(|f| view! { <FileLink f=f.clone() caption="Скачать файл" /> }).collect_view()}
-                        </p>
-                    })}
-                </li>
-            }).collect_view()}
-        </ol>
+        <div role="log" aria-labelledby="messages">
+            {move || shown.with(|m| m.is_empty()).then(|| view! { <p class="empty">"Сообщений нет."</p> })}
+            <ol class="messages">
+                <For
+                    each=move || shown.get().into_iter().enumerate()
+                    // Messages are only ever added at the end: a message keeps its place.
+                    key=|(i, m)| (*i, m.at.clone())
+                    children=|(_, m)| view! { <MessageItem m /> }
+                />
+            </ol>
+        </div>
     }
     .into_any()
 }

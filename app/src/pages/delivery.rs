@@ -8,6 +8,7 @@ use crate::api::delivery::{
     SaveNoticePrefs, SaveReceiptSetting, load_notice_prefs, load_receipt_settings,
 };
 use crate::components::field::{Field, FormEcho, FormError, action_error};
+use crate::components::table::TableWrap;
 use crate::components::upload::FieldMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -362,7 +363,7 @@ fn PrefsForm(prefs: NoticePrefs, save: ServerAction<SaveNoticePrefs>) -> impl In
         .collect_view();
     view! {
         <ActionForm action=save>
-            <div class="table-wrap">
+            <TableWrap label="Уведомления по всем лицевым счетам">
                 <table class="table prefs">
                     <caption>"Уведомления по всем лицевым счетам"</caption>
                     <thead><tr>
@@ -371,7 +372,7 @@ fn PrefsForm(prefs: NoticePrefs, save: ServerAction<SaveNoticePrefs>) -> impl In
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableWrap>
             <p class="field__hint">"E-mail приходит на подтвержденный адрес из профиля, SMS — на номер телефона из профиля."</p>
             <label class="checkbox">
                 <input type="checkbox" name="advertising_consent" value="yes"

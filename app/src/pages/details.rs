@@ -6,6 +6,7 @@ use super::accounts::{AccountNav, ApiErrorCard, account_param};
 use super::billing::PeriodFilter;
 use crate::api::accounts::{ReportMeterFault, RequestDetailsChange, load_details, load_tariffs};
 use crate::components::field::{Field, FormError, action_error};
+use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -119,13 +120,14 @@ fn Details(d: AccountDetails) -> impl IntoView {
             {if d.services.is_empty() {
                 view! { <p>"Нет начислений за последний год."</p> }.into_any()
             } else {
+                let services = d.services.clone();
                 view! {
-                    <div class="table-wrap">
+                    <TableWrap label="Услуги лицевого счета">
                         <table class="table">
                             <caption class="visually-hidden">"Услуги лицевого счета"</caption>
                             <thead><tr><th scope="col">"Услуга"</th><th scope="col">"Поставщик"</th><th scope="col">"Единица"</th><th scope="col">"Учет"</th></tr></thead>
                             <tbody>
-                                {d.services.iter().map(|s| view! {
+                                {services.iter().map(|s| view! {
                                     <tr>
                                         <th scope="row">{s.service.clone()}</th>
                                         <td>{s.supplier.clone()}</td>
@@ -135,7 +137,7 @@ fn Details(d: AccountDetails) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
             <h2>"Приборы учета"</h2>
@@ -319,7 +321,7 @@ fn TariffTable(account: i64, t: TariffHistory) -> impl IntoView {
             view! { <p>"За выбранный период тарифов нет."</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <TableWrap label="Тарифы по периодам">
                     <table class="table">
                         <caption class="visually-hidden">"Тарифы по периодам"</caption>
                         <thead>
@@ -350,7 +352,7 @@ fn TariffTable(account: i64, t: TariffHistory) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }.into_any()
         }}
     }

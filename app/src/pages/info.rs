@@ -382,7 +382,7 @@ pub fn ContactsPage() -> impl IntoView {
                                             <p>{format!("Часы работы: {}", o.hours)}</p>
                                             <p><a href=tel>{o.phone.clone()}</a></p>
                                             <p><a href=map rel="noopener" target="_blank"
-                                                aria-label=format!("{} на карте (откроется в новой вкладке)", o.name)>"Показать на карте"</a></p>
+                                                aria-label=format!("Показать на карте: {} (откроется в новой вкладке)", o.name)>"Показать на карте"</a></p>
                                         </li>
                                     }
                                 }).collect_view()}

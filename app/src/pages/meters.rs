@@ -7,6 +7,7 @@ use super::details::{Meters, idempotency_key};
 use crate::api::accounts::load_details;
 use crate::api::meters::{SubmitReadings, load_reading_history, load_reading_sheet};
 use crate::components::field::{FormEcho, FormError, action_error};
+use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -92,7 +93,7 @@ fn HistoryTable(account: i64, h: ReadingHistory) -> impl IntoView {
             view! { <p class="notice">"За выбранный период показаний нет."</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <TableWrap label="Показания приборов учета">
                     <table class="table">
                         <caption class="visually-hidden">"Показания приборов учета"</caption>
                         <thead><tr>
@@ -116,7 +117,7 @@ fn HistoryTable(account: i64, h: ReadingHistory) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }.into_any()
         }}
     }
@@ -159,7 +160,7 @@ fn ConfirmHigh(outcome: Outcome) -> impl IntoView {
 #[component]
 fn ReadingsTable(#[prop(into)] caption: String, children: Children) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label=caption.clone()>
             <table class="table readings">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>
@@ -170,7 +171,7 @@ fn ReadingsTable(#[prop(into)] caption: String, children: Children) -> impl Into
                 </tr></thead>
                 <tbody>{children()}</tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 

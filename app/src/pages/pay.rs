@@ -9,6 +9,7 @@ use crate::api::payments::{
     Pay, StartAutopay, StopAutopay, load_autopays, load_pay_sheet, load_payment,
 };
 use crate::components::field::{FormEcho, FormError, action_error, use_interactive};
+use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -171,7 +172,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
             {account.map(|a| view! { <input type="hidden" name="account" value=a.to_string() /> })}
             <input type="hidden" name="key" value=key />
             {view! {
-            <div class="table-wrap">
+            <TableWrap label="Начисления по поставщикам услуг">
                 <table class="table pay-lines">
                     <caption>"Начисления по поставщикам услуг"</caption>
                     <thead><tr>
@@ -196,7 +197,7 @@ fn PayForm(account: Option<i64>, s: PaySheet) -> impl IntoView {
                         }
                     }).collect_view()}
                 </table>
-            </div>
+            </TableWrap>
             }.into_any()}
             <FormError message=server_message(LINES_FIELD) />
             <p class="pay-total" aria-live="polite">"Итого к оплате: " <strong>{move || total().to_string()}</strong></p>
@@ -490,7 +491,7 @@ fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
         </dl>
         {p.order_case.clone().map(|n| view! { <p>{format!("Оплата заказа № {n}")}</p> })}
         {(!p.lines.is_empty()).then(|| view! {
-        <div class="table-wrap">
+        <TableWrap label="Состав платежа">
             <table class="table">
                 <caption class="visually-hidden">"Состав платежа"</caption>
                 <thead><tr>
@@ -504,7 +505,7 @@ fn PaymentDetails(p: PaymentView, go_card: bool) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
         })}
         {state}
         <p><a href=back>{if order_card.is_some() { "К заказу" } else { "К истории оплат" }}</a></p>

@@ -1,7 +1,7 @@
 //! The back-office (`/staff`): staff sign-in, the queue of cases, a case with its moves,
 //! the provider's topics and FAQ, the team and the audit log.
 
-use super::cases::{History, Messages};
+use super::cases::{History, LiveMessages};
 use super::details::idempotency_key;
 use super::loading;
 use crate::api::staff::{
@@ -10,6 +10,7 @@ use crate::api::staff::{
     staff_me,
 };
 use crate::components::field::{Field, FormError, action_error};
+use crate::components::table::TableWrap;
 use crate::components::upload::{FieldMessage, FileInput, UploadErrors, form_value};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -186,7 +187,7 @@ pub fn StaffQueuePage() -> impl IntoView {
                                 view! { <p class="empty">"Обращений нет."</p> }.into_any()
                             } else {
                                 view! {
-                                    <div class="table-wrap">
+                                    <TableWrap label="Обращения, сначала старые">
                                         <table class="table">
                                             <caption class="visually-hidden">"Обращения, сначала старые"</caption>
                                             <thead><tr>
@@ -210,7 +211,7 @@ pub fn StaffQueuePage() -> impl IntoView {
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
-                                    </div>
+                                    </TableWrap>
                                 }.into_any()
                             }}
                         }.into_any(),
@@ -270,8 +271,8 @@ fn StaffCaseCard(c: StaffCase) -> impl IntoView {
                     <dd>{format!("{r} из 5{}", c.card.rating_comment.clone().filter(|t| !t.is_empty()).map(|t| format!(": {t}")).unwrap_or_default())}</dd>
                 })}
             </dl>
-            <h2>"Переписка"</h2>
-            <Messages messages=c.card.messages.clone() />
+            <h2 id="messages">"Переписка"</h2>
+            <LiveMessages staff=true number=s.number.clone() messages=c.card.messages.clone() open=!s.status.is_final() />
             {(!c.actions.is_empty()).then(|| view! { <ActForm number=s.number.clone() actions=c.actions.clone() required=c.comment_required.clone() /> })}
             <h2>"История"</h2>
             <History events=c.card.history.clone() />
@@ -466,7 +467,7 @@ pub fn StaffTeamPage() -> impl IntoView {
                     <section class="card" aria-labelledby="team-title">
                         <h1 id="team-title">"Сотрудники"</h1>
                         <FormError message=action_error(toggle.value(), None) />
-                        <div class="table-wrap">
+                        <TableWrap label="Учетные записи сотрудников">
                             <table class="table">
                                 <caption class="visually-hidden">"Учетные записи сотрудников"</caption>
                                 <thead><tr><th scope="col">"Имя"</th><th scope="col">"Логин"</th><th scope="col">"Роль"</th><th scope="col">"Доступ"</th></tr></thead>
@@ -490,7 +491,7 @@ pub fn StaffTeamPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableWrap>
                         <h2>"Новый сотрудник"</h2>
                         <ActionForm action=add>
                             <Field label="Логин".to_string() name="login" required=true
@@ -529,7 +530,7 @@ pub fn StaffAuditPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match audit.await {
                         Ok(rows) => view! {
-                            <div class="table-wrap">
+                            <TableWrap label="Действия сотрудников, сначала новые">
                                 <table class="table">
                                     <caption class="visually-hidden">"Действия сотрудников, сначала новые"</caption>
                                     <thead><tr><th scope="col">"Когда"</th><th scope="col">"Кто"</th><th scope="col">"Действие"</th><th scope="col">"Объект"</th><th scope="col">"Подробности"</th></tr></thead>
@@ -540,7 +541,7 @@ pub fn StaffAuditPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableWrap>
                         }.into_any(),
                         Err(e) => view! { <StaffError error=e /> }.into_any(),
                     }

@@ -43,7 +43,9 @@ pub fn StaffShopPage() -> impl IntoView {
                                 {items.into_iter().map(|i| view! { <ShopItemForm item=Some(i) save /> }).collect_view()}
                             </ul>
                             <h2>"Новый товар или услуга"</h2>
-                            <ShopItemForm item=None save />
+                            <ul class="settings-list">
+                                <ShopItemForm item=None save />
+                            </ul>
                         }.into_any(),
                         Err(e) => view! { <StaffError error=e /> }.into_any(),
                     }
