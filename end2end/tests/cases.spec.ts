@@ -43,6 +43,17 @@ async function send(page: Page, button: string): Promise<string> {
   return page.url().match(/\/cases\/([0-9-]+)/)![1];
 }
 
+test("an empty staff sign-in is answered by the portal next to each field, not by the browser", async ({ page }, testInfo) => {
+  const js = withJs(testInfo);
+  await open(page, "/staff/login", js);
+  // Required for assistive technology, without the browser's own bubble in the way.
+  await expect(page.getByLabel("Логин")).toHaveAttribute("aria-required", "true");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.locator("#f-login-error")).toContainText(REQUIRED);
+  await expect(page.locator("#f-password-error")).toContainText(REQUIRED);
+  await expect(page.getByRole("heading", { name: "Вход для сотрудников" })).toBeVisible();
+});
+
 test("an appeal with files is answered by staff, noticed, continued and rated", async ({ page, request, browser }, testInfo) => {
   test.setTimeout(90_000);
   const js = withJs(testInfo);

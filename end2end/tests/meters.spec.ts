@@ -53,9 +53,12 @@ test("readings of a two-zone meter: live consumption, a lower value refused, a c
   await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
   await expect(input(page, day)).toHaveValue(String(dayBefore + 120));
 
-  // A correction within the window: the last value counts.
+  // A correction within the window: the last value counts. (The first sending's message is
+  // still on the page: wait for the server's answer to this one before reloading.)
   await input(page, day).fill(String(dayBefore + 110));
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/meters/submit") && r.ok());
   await page.getByRole("button", { name: "Передать показания" }).click();
+  await saved;
   await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
   await page.reload();
   // Shown as the meter writes it, with thousands apart.

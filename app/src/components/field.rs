@@ -139,7 +139,8 @@ pub fn Field(
                     type=shown_type
                     autocomplete=move || autocomplete.get()
                     inputmode=move || inputmode.map(|m| m.get())
-                    required=required
+                    // Not the HTML `required`: the browser would answer an empty field with its
+                    // own bubble; the portal's message comes from the check or the server.
                     aria-required=required.then_some("true")
                     aria-invalid=move || error.get().is_some().then_some("true")
                     aria-describedby=described_by
