@@ -8,16 +8,214 @@
 
 pub mod api;
 pub mod components;
+pub mod lazy;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+
+/// The lazily loaded pages (see [`lazy`]): everything but the shell.
+mod routes {
+    use crate::lazy_page;
+
+    lazy_page!(LazyHomePage, page_home, crate::pages::home::HomePage);
+    lazy_page!(
+        LazyProfilePage,
+        page_profile,
+        crate::pages::profile::ProfilePage
+    );
+    lazy_page!(
+        LazyAgreementPage,
+        page_agreement,
+        crate::pages::agreement::AgreementPage
+    );
+    lazy_page!(LazyQrHelpPage, page_qr_help, crate::pages::qr::QrHelpPage);
+    lazy_page!(
+        LazyQrConfirmPage,
+        page_qr_confirm,
+        crate::pages::qr::QrConfirmPage
+    );
+    lazy_page!(
+        LazyAddAccountPage,
+        page_add_account,
+        crate::pages::accounts::AddAccountPage
+    );
+    lazy_page!(
+        LazyRenameAccountPage,
+        page_rename_account,
+        crate::pages::accounts::RenameAccountPage
+    );
+    lazy_page!(
+        LazyRemoveAccountPage,
+        page_remove_account,
+        crate::pages::accounts::RemoveAccountPage
+    );
+    lazy_page!(
+        LazyDetailsPage,
+        page_details,
+        crate::pages::details::DetailsPage
+    );
+    lazy_page!(
+        LazyBillingPage,
+        page_billing,
+        crate::pages::billing::BillingPage
+    );
+    lazy_page!(
+        LazyMetersPage,
+        page_meters,
+        crate::pages::meters::MetersPage
+    );
+    lazy_page!(
+        LazyAllReadingsPage,
+        page_all_readings,
+        crate::pages::meters::AllReadingsPage
+    );
+    lazy_page!(LazyPayPage, page_pay, crate::pages::pay::PayPage);
+    lazy_page!(LazyPayAllPage, page_pay_all, crate::pages::pay::PayAllPage);
+    lazy_page!(
+        LazyPaymentRulesPage,
+        page_payment_rules,
+        crate::pages::pay::PaymentRulesPage
+    );
+    lazy_page!(
+        LazyPaymentPage,
+        page_payment,
+        crate::pages::pay::PaymentPage
+    );
+    lazy_page!(
+        LazyReceiptsPage,
+        page_receipts,
+        crate::pages::delivery::ReceiptsPage
+    );
+    lazy_page!(
+        LazyNotificationsPage,
+        page_notifications,
+        crate::pages::delivery::NotificationsPage
+    );
+    lazy_page!(
+        LazyAutopayPage,
+        page_autopay,
+        crate::pages::pay::AutopayPage
+    );
+    lazy_page!(
+        LazyAppealsPage,
+        page_appeals,
+        crate::pages::cases::AppealsPage
+    );
+    lazy_page!(
+        LazyNewAppealPage,
+        page_new_appeal,
+        crate::pages::cases::NewAppealPage
+    );
+    lazy_page!(
+        LazyDocumentsPage,
+        page_documents,
+        crate::pages::cases::DocumentsPage
+    );
+    lazy_page!(
+        LazyNewApplicationPage,
+        page_new_application,
+        crate::pages::cases::NewApplicationPage
+    );
+    lazy_page!(LazyCasePage, page_case, crate::pages::cases::CasePage);
+    lazy_page!(
+        LazyNoticesPage,
+        page_notices,
+        crate::pages::cases::NoticesPage
+    );
+    lazy_page!(
+        LazyAssistantPage,
+        page_assistant,
+        crate::pages::help::AssistantPage
+    );
+    lazy_page!(LazyVideoPage, page_video, crate::pages::help::VideoPage);
+    lazy_page!(LazyFaqPage, page_faq, crate::pages::help::FaqPage);
+    lazy_page!(LazyShopPage, page_shop, crate::pages::info::ShopPage);
+    lazy_page!(LazyOrderPage, page_order, crate::pages::info::OrderPage);
+    lazy_page!(
+        LazyPromotionsPage,
+        page_promotions,
+        crate::pages::info::PromotionsPage
+    );
+    lazy_page!(LazyPollsPage, page_polls, crate::pages::info::PollsPage);
+    lazy_page!(LazyPollPage, page_poll, crate::pages::info::PollPage);
+    lazy_page!(
+        LazyContactsPage,
+        page_contacts,
+        crate::pages::info::ContactsPage
+    );
+    lazy_page!(
+        LazyBookingPage,
+        page_booking,
+        crate::pages::info::BookingPage
+    );
+    lazy_page!(
+        LazyCallbackPage,
+        page_callback,
+        crate::pages::info::CallbackPage
+    );
+    lazy_page!(
+        LazyConsultantPage,
+        page_consultant,
+        crate::pages::info::ConsultantPage
+    );
+    lazy_page!(
+        LazyStaffQueuePage,
+        staff_queue,
+        crate::pages::staff::StaffQueuePage
+    );
+    lazy_page!(
+        LazyStaffShopPage,
+        staff_shop,
+        crate::pages::staff_info::StaffShopPage
+    );
+    lazy_page!(
+        LazyStaffPromotionsPage,
+        staff_promotions,
+        crate::pages::staff_info::StaffPromotionsPage
+    );
+    lazy_page!(
+        LazyStaffPollsPage,
+        staff_polls,
+        crate::pages::staff_info::StaffPollsPage
+    );
+    lazy_page!(
+        LazyStaffOfficesPage,
+        staff_offices,
+        crate::pages::staff_info::StaffOfficesPage
+    );
+    lazy_page!(
+        LazyStaffLoginPage,
+        staff_login,
+        crate::pages::staff::StaffLoginPage
+    );
+    lazy_page!(
+        LazyStaffCasePage,
+        staff_case,
+        crate::pages::staff::StaffCasePage
+    );
+    lazy_page!(
+        LazyStaffSettingsPage,
+        staff_settings,
+        crate::pages::staff::StaffSettingsPage
+    );
+    lazy_page!(
+        LazyStaffTeamPage,
+        staff_team,
+        crate::pages::staff::StaffTeamPage
+    );
+    lazy_page!(
+        LazyStaffAuditPage,
+        staff_audit,
+        crate::pages::staff::StaffAuditPage
+    );
+}
 
 /// The name cargo-leptos gives the compiled WASM, JS and CSS (`/pkg/kabinet.*`).
 pub const OUTPUT_NAME: &str = "kabinet";
@@ -37,6 +235,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // The stylesheet's name carries its content hash (hash.txt beside the server).
+                <HashedStylesheet options=options.clone() id="kabinet-css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -62,7 +262,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="kabinet-css" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         // Installable on a phone's home screen (a PWA): the manifest, its icons, the colour.
         <Link rel="manifest" href="/manifest.webmanifest" />
@@ -78,56 +277,56 @@ pub fn App() -> impl IntoView {
                 <components::network::NetworkBanner />
                 <main id="main" class="page__main">
                     <Routes fallback=pages::not_found::NotFound>
-                        <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("") view={Lazy::<routes::LazyHomePage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("register") view=pages::register::RegisterPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("recover") view=pages::recover::RecoverPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("agreement") view=pages::agreement::AgreementPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("qr") view=pages::qr::QrHelpPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("qr"), ParamSegment("token")) view=pages::qr::QrConfirmPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), StaticSegment("add")) view=pages::accounts::AddAccountPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("rename")) view=pages::accounts::RenameAccountPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("remove")) view=pages::accounts::RemoveAccountPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view=pages::details::DetailsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view=pages::billing::BillingPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view=pages::meters::MetersPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("readings") view=pages::meters::AllReadingsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("pay")) view=pages::pay::PayPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("pay-all") view=pages::pay::PayAllPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("payments"), StaticSegment("rules")) view=pages::pay::PaymentRulesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("payments"), ParamSegment("id")) view=pages::pay::PaymentPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("receipts")) view=pages::delivery::ReceiptsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("notifications")) view=pages::delivery::NotificationsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view=pages::pay::AutopayPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("appeals") view=pages::cases::AppealsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("appeals"), StaticSegment("new")) view=pages::cases::NewAppealPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("documents") view=pages::cases::DocumentsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("applications"), StaticSegment("new")) view=pages::cases::NewApplicationPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("cases"), ParamSegment("number")) view=pages::cases::CasePage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("notices") view=pages::cases::NoticesPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("assistant") view=pages::help::AssistantPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("video") view=pages::help::VideoPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("faq") view=pages::help::FaqPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("shop") view=pages::info::ShopPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("shop"), ParamSegment("id")) view=pages::info::OrderPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("promotions") view=pages::info::PromotionsPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("polls") view=pages::info::PollsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("polls"), ParamSegment("id")) view=pages::info::PollPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("contacts") view=pages::info::ContactsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view=pages::info::BookingPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view=pages::info::CallbackPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("consultant") view=pages::info::ConsultantPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("staff") view=pages::staff::StaffQueuePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view=pages::staff_info::StaffShopPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view=pages::staff_info::StaffPromotionsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view=pages::staff_info::StaffPollsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view=pages::staff_info::StaffOfficesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view=pages::staff::StaffCasePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=pages::staff::StaffSettingsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view=pages::staff::StaffTeamPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=pages::staff::StaffAuditPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("profile") view={Lazy::<routes::LazyProfilePage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("agreement") view={Lazy::<routes::LazyAgreementPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("qr") view={Lazy::<routes::LazyQrHelpPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("qr"), ParamSegment("token")) view={Lazy::<routes::LazyQrConfirmPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), StaticSegment("add")) view={Lazy::<routes::LazyAddAccountPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("rename")) view={Lazy::<routes::LazyRenameAccountPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("remove")) view={Lazy::<routes::LazyRemoveAccountPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view={Lazy::<routes::LazyDetailsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view={Lazy::<routes::LazyBillingPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view={Lazy::<routes::LazyMetersPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("readings") view={Lazy::<routes::LazyAllReadingsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("pay")) view={Lazy::<routes::LazyPayPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("pay-all") view={Lazy::<routes::LazyPayAllPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), StaticSegment("rules")) view={Lazy::<routes::LazyPaymentRulesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), ParamSegment("id")) view={Lazy::<routes::LazyPaymentPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("receipts")) view={Lazy::<routes::LazyReceiptsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("notifications")) view={Lazy::<routes::LazyNotificationsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view={Lazy::<routes::LazyAutopayPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("appeals") view={Lazy::<routes::LazyAppealsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("appeals"), StaticSegment("new")) view={Lazy::<routes::LazyNewAppealPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("documents") view={Lazy::<routes::LazyDocumentsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("applications"), StaticSegment("new")) view={Lazy::<routes::LazyNewApplicationPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("cases"), ParamSegment("number")) view={Lazy::<routes::LazyCasePage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("notices") view={Lazy::<routes::LazyNoticesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("assistant") view={Lazy::<routes::LazyAssistantPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("video") view={Lazy::<routes::LazyVideoPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("faq") view={Lazy::<routes::LazyFaqPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("shop") view={Lazy::<routes::LazyShopPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("shop"), ParamSegment("id")) view={Lazy::<routes::LazyOrderPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("promotions") view={Lazy::<routes::LazyPromotionsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("polls") view={Lazy::<routes::LazyPollsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("polls"), ParamSegment("id")) view={Lazy::<routes::LazyPollPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("contacts") view={Lazy::<routes::LazyContactsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view={Lazy::<routes::LazyBookingPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view={Lazy::<routes::LazyCallbackPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("consultant") view={Lazy::<routes::LazyConsultantPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("staff") view={Lazy::<routes::LazyStaffQueuePage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view={Lazy::<routes::LazyStaffShopPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view={Lazy::<routes::LazyStaffPromotionsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view={Lazy::<routes::LazyStaffPollsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view={Lazy::<routes::LazyStaffOfficesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view={Lazy::<routes::LazyStaffLoginPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view={Lazy::<routes::LazyStaffCasePage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view={Lazy::<routes::LazyStaffSettingsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view={Lazy::<routes::LazyStaffTeamPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view={Lazy::<routes::LazyStaffAuditPage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <components::footer::Footer />
