@@ -20,5 +20,6 @@ mod readings;
 mod recovery;
 mod registration;
 mod senders;
+mod serving;
 mod sign_in;
 mod tbank;
