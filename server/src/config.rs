@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// `production` (the default) or `development` (`make run`): development adds `/dev/outbox`,
 /// the sandbox acquirer, demo data and `KABINET_NOW`.
@@ -53,6 +54,9 @@ pub struct Config {
     pub sandbox_delay_secs: i64,
     /// `KABINET_TBANK_*`: T-Bank internet acquiring, when configured.
     pub tbank: Option<crate::payments::tbank::TBankConfig>,
+    /// `KABINET_PASSWORD_WAIT_MS`, default 2000: how long a sign-in, registration or
+    /// recovery waits for a password-hashing slot before it is answered 503.
+    pub password_wait: Duration,
 }
 
 impl Config {
@@ -114,7 +118,18 @@ impl Config {
                 .context("KABINET_SANDBOX_DELAY_SECS must be 0 to 3600")?,
         };
         let tbank = crate::payments::tbank::TBankConfig::from_lookup(get)?;
+        let password_wait = match get("KABINET_PASSWORD_WAIT_MS") {
+            None => crate::password::DEFAULT_WAIT,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= 60_000)
+                .map(Duration::from_millis)
+                .context("KABINET_PASSWORD_WAIT_MS must be 0 to 60000 milliseconds")?,
+        };
         Ok(Config {
+            password_wait,
             tbank,
             payment_maximum,
             sandbox_secret: get("KABINET_SANDBOX_SECRET")
@@ -204,5 +219,15 @@ mod tests {
             "2026-11-20T07:00:00Z".parse::<jiff::Timestamp>().unwrap()
         );
         assert!(config(&[("KABINET_ENV", "staging")]).is_err());
+    }
+
+    #[test]
+    fn the_password_wait_is_read_and_checked() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.password_wait, Duration::from_secs(2));
+        let c = config(&[("KABINET_PASSWORD_WAIT_MS", "250")]).unwrap();
+        assert_eq!(c.password_wait, Duration::from_millis(250));
+        assert!(config(&[("KABINET_PASSWORD_WAIT_MS", "-1")]).is_err());
+        assert!(config(&[("KABINET_PASSWORD_WAIT_MS", "600000")]).is_err());
     }
 }

@@ -13,6 +13,7 @@ mod foundation;
 mod info;
 mod load;
 mod outage;
+mod overload;
 mod payments;
 mod profile;
 mod qr_sign_in;
