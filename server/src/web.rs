@@ -1,6 +1,6 @@
 //! The HTTP side: Leptos pages and server functions, health checks, the development outbox,
-//! the site's static files, and the middleware every response passes (compression,
-//! security headers, cross-site refusal).
+//! the site's static files, and the middleware every response passes (load shedding,
+//! compression, security headers, cross-site refusal).
 
 use crate::Services;
 use crate::notify::OutboxEntry;
@@ -20,6 +20,9 @@ use sha2::Digest;
 pub(crate) use shared::html::escape;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -193,6 +196,7 @@ pub fn router(services: Services) -> Router {
         leptos_options: leptos_options.clone(),
         services: services.clone(),
     };
+    let in_flight = Arc::new(InFlight::new(max_in_flight(&services)));
     let not_found = {
         let options = leptos_options.clone();
         let app_state = app_state.clone();
@@ -268,7 +272,102 @@ pub fn router(services: Services) -> Router {
                 .quality(CompressionLevel::Precise(4))
                 .compress_when(compress_when()),
         )
+        .layer(middleware::from_fn_with_state(in_flight, shed_load))
         .with_state(state)
+}
+
+/// `KABINET_MAX_IN_FLIGHT`, else [`crate::config::default_max_in_flight`] of this machine's
+/// cores and the database pool.
+fn max_in_flight(services: &Services) -> usize {
+    services.config.max_in_flight.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let connections = services.db.pool.options().get_max_connections();
+        crate::config::default_max_in_flight(cores, connections as usize)
+    })
+}
+
+/// The requests in progress, at most `limit`; and how many were turned away.
+struct InFlight {
+    permits: Arc<Semaphore>,
+    limit: usize,
+    shed: AtomicU64,
+    /// The second (since `started`) of the last warning, so that a storm logs once a second.
+    warned_at: AtomicU64,
+    started: std::time::Instant,
+}
+
+impl InFlight {
+    fn new(limit: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(limit)),
+            limit,
+            shed: AtomicU64::new(0),
+            warned_at: AtomicU64::new(u64::MAX),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn note_shed(&self) {
+        let shed = self.shed.fetch_add(1, Ordering::Relaxed) + 1;
+        let second = self.started.elapsed().as_secs();
+        if self.warned_at.swap(second, Ordering::Relaxed) != second {
+            tracing::warn!(
+                limit = self.limit,
+                shed_so_far = shed,
+                "overloaded: requests past KABINET_MAX_IN_FLIGHT answered 503"
+            );
+        }
+    }
+}
+
+/// The customer's answer when the server is overloaded.
+pub const OVERLOADED_MESSAGE: &str = "Сервер перегружен, повторите через секунду.";
+
+/// Graceful overload: past the limit of requests in progress a request is answered 503
+/// with `Retry-After: 1` at once, instead of queueing until everyone's pages are slow. The
+/// health checks are never turned away. A server function called by a page gets the
+/// message as its `ApiError`, so the page shows it where it shows errors.
+async fn shed_load(
+    State(in_flight): State<Arc<InFlight>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
+    let Ok(permit) = in_flight.permits.clone().try_acquire_owned() else {
+        in_flight.note_shed();
+        return overloaded(&request);
+    };
+    let response = next.run(request).await;
+    drop(permit);
+    response
+}
+
+fn overloaded(request: &Request) -> Response {
+    let from_script = request.uri().path().starts_with("/api/")
+        && !request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let (content_type, body) = match from_script
+        .then(|| serde_json::to_string(&shared::ApiError::refused(OVERLOADED_MESSAGE)).ok())
+        .flatten()
+    {
+        Some(json) => ("application/json", json),
+        None => ("text/plain; charset=utf-8", OVERLOADED_MESSAGE.to_string()),
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, "1"),
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Server functions are routed by `leptos_routes_with_context` (one route per function, at
