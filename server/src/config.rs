@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// `production` (the default) or `development` (`make run`): development adds `/dev/outbox`,
 /// the sandbox acquirer, demo data and `KABINET_NOW`.
@@ -53,6 +54,19 @@ pub struct Config {
     pub sandbox_delay_secs: i64,
     /// `KABINET_TBANK_*`: T-Bank internet acquiring, when configured.
     pub tbank: Option<crate::payments::tbank::TBankConfig>,
+    /// `KABINET_MAX_IN_FLIGHT`: requests served at once, past which the server answers 503
+    /// at once; `None` takes [`default_max_in_flight`] of the cores and the database pool.
+    pub max_in_flight: Option<usize>,
+    /// `KABINET_PASSWORD_WAIT_MS`, default 2000: how long a sign-in, registration or
+    /// recovery waits for a password-hashing slot before it is answered 503.
+    pub password_wait: Duration,
+}
+
+/// The default limit on requests in progress: 32 per core (pages render on the cores) plus
+/// 8 per database connection (most of a request's time is spent waiting for the database).
+/// With 2 cores that is 128 on SQLite (8 connections) and 192 on PostgreSQL (16).
+pub fn default_max_in_flight(cores: usize, database_connections: usize) -> usize {
+    32 * cores.max(1) + 8 * database_connections
 }
 
 impl Config {
@@ -114,7 +128,29 @@ impl Config {
                 .context("KABINET_SANDBOX_DELAY_SECS must be 0 to 3600")?,
         };
         let tbank = crate::payments::tbank::TBankConfig::from_lookup(get)?;
+        let max_in_flight = match get("KABINET_MAX_IN_FLIGHT") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .context("KABINET_MAX_IN_FLIGHT must be a number of requests, 1 to 100000")?,
+            ),
+        };
+        let password_wait = match get("KABINET_PASSWORD_WAIT_MS") {
+            None => crate::password::DEFAULT_WAIT,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= 60_000)
+                .map(Duration::from_millis)
+                .context("KABINET_PASSWORD_WAIT_MS must be 0 to 60000 milliseconds")?,
+        };
         Ok(Config {
+            max_in_flight,
+            password_wait,
             tbank,
             payment_maximum,
             sandbox_secret: get("KABINET_SANDBOX_SECRET")
@@ -204,5 +240,25 @@ mod tests {
             "2026-11-20T07:00:00Z".parse::<jiff::Timestamp>().unwrap()
         );
         assert!(config(&[("KABINET_ENV", "staging")]).is_err());
+    }
+
+    #[test]
+    fn overload_limits_are_read_and_checked() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.max_in_flight, None);
+        assert_eq!(c.password_wait, Duration::from_secs(2));
+        let c = config(&[
+            ("KABINET_MAX_IN_FLIGHT", "40"),
+            ("KABINET_PASSWORD_WAIT_MS", "250"),
+        ])
+        .unwrap();
+        assert_eq!(c.max_in_flight, Some(40));
+        assert_eq!(c.password_wait, Duration::from_millis(250));
+        assert!(config(&[("KABINET_MAX_IN_FLIGHT", "0")]).is_err());
+        assert!(config(&[("KABINET_MAX_IN_FLIGHT", "many")]).is_err());
+        assert!(config(&[("KABINET_PASSWORD_WAIT_MS", "-1")]).is_err());
+        assert!(config(&[("KABINET_PASSWORD_WAIT_MS", "600000")]).is_err());
+        assert_eq!(default_max_in_flight(2, 8), 128);
+        assert_eq!(default_max_in_flight(2, 16), 192);
     }
 }

@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::codes::{Codes, Purpose};
 use crate::db::Db;
-use crate::error::{db, internal};
+use crate::error::db;
 use crate::notify::Channel;
 use crate::password::Hasher;
 use crate::rate_limit::{Limit, RateLimiter};
@@ -119,6 +119,11 @@ impl IdentityService {
         }
     }
 
+    /// The password hasher, whose limit on concurrent hashing staff sign-ins share.
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
+    }
+
     /// A code to a known phone, or to a known and confirmed e-mail (U-AUTH-1, U-AUTH-3).
     async fn send_login_code(
         &self,
@@ -213,6 +218,8 @@ impl IdentityService {
     /// «Текущий пароль» of a signed-in person, for changes that need it; its tries are
     /// limited like sign-in's.
     async fn check_current_password(&self, person_id: i64, current: &str) -> Result<(), ApiError> {
+        // The slot first: a try refused because the server is busy is not counted.
+        let permit = self.hasher.permit().await?;
         self.limits
             .hit(&format!("password:change:{person_id}"), SIGN_IN_PER_LOGIN)
             .await?;
@@ -222,11 +229,7 @@ impl IdentityService {
                 .fetch_one(&self.db.pool)
                 .await
                 .map_err(db)?;
-        let matches = self
-            .hasher
-            .verify(current.to_string(), Some(hash))
-            .await
-            .map_err(internal)?;
+        let matches = permit.verify(current.to_string(), Some(hash)).await?;
         if matches {
             Ok(())
         } else {
@@ -321,7 +324,7 @@ impl IdentityService {
 
     /// Creates a person with a hashed password; returns the new id.
     pub async fn create_person(&self, person: NewPerson) -> Result<i64, ApiError> {
-        let hash = self.hasher.hash(person.password).await.map_err(internal)?;
+        let hash = self.hasher.hash(person.password).await?;
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO people (last_name, first_name, phone, email, email_confirmed, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -383,10 +386,14 @@ impl IdentityPort for IdentityService {
         if let Some(key) = self.limits.ip_key("signin", client.ip.as_deref()) {
             checks.push((key, SIGN_IN_PER_IP));
         }
+        // A hashing slot before the attempt is counted: when the server is too busy to check
+        // a password within `KABINET_PASSWORD_WAIT_MS` the customer is asked to retry (503),
+        // and the try does not count as a failed sign-in.
+        let permit = self.hasher.permit().await?;
         self.limits.hit_all(&checks).await?;
         let found = self.find_by_login(&login).await?;
         let hash = found.as_ref().map(|c| c.password_hash.clone());
-        let matches = self.hasher.verify(password, hash).await.map_err(internal)?;
+        let matches = permit.verify(password, hash).await?;
         let person = match found {
             Some(person) if matches => person,
             _ => return Err(ApiError::refused(WRONG_CREDENTIALS_MESSAGE)),
@@ -526,17 +533,15 @@ impl IdentityPort for IdentityService {
         let (Some(code), Some(password)) = (code, password) else {
             return Err(ApiError::Unavailable);
         };
+        // The slot before the single-use code is spent: a busy server leaves the code valid.
+        let permit = self.hasher.permit().await?;
         self.codes
             .verify(Purpose::Recover, login_address(&login), &code)
             .await?;
         let Some(person) = self.find_by_login(&login).await? else {
             return Err(ApiError::field("login", unknown_login_message(&login)));
         };
-        let hash = self
-            .hasher
-            .hash(password.into_inner())
-            .await
-            .map_err(internal)?;
+        let hash = permit.hash(password.into_inner()).await?;
         self.set_password(person.id, hash, None).await?;
         tracing::info!(person_id = person.id, "password recovered");
         Ok(())
@@ -625,11 +630,7 @@ impl IdentityPort for IdentityService {
             return Err(ApiError::Unavailable);
         };
         self.check_current_password(person_id, current).await?;
-        let new_hash = self
-            .hasher
-            .hash(password.into_inner())
-            .await
-            .map_err(internal)?;
+        let new_hash = self.hasher.hash(password.into_inner()).await?;
         self.set_password(person_id, new_hash, Some(session))
             .await?;
         Ok(())
@@ -756,6 +757,10 @@ impl IdentityPort for IdentityService {
         let registration = input.validate()?;
         self.check_unique(registration.phone.as_str(), registration.email.as_str())
             .await?;
+        // The slot before the code goes out: a busy server sends nothing and counts nothing
+        // against the customer's limit of codes; the hash waits for the code's limits, so
+        // refused requests cost no hashing.
+        let permit = self.hasher.permit().await?;
         self.codes
             .send(
                 Purpose::Register,
@@ -764,11 +769,7 @@ impl IdentityPort for IdentityService {
                 client.ip.as_deref(),
             )
             .await?;
-        let hash = self
-            .hasher
-            .hash(registration.password.into_inner())
-            .await
-            .map_err(internal)?;
+        let hash = permit.hash(registration.password.into_inner()).await?;
         let token = Self::new_token();
         let now = self.clock.unix();
         sqlx::query(

@@ -87,7 +87,7 @@ impl Services {
         let identity = Arc::new(identity::IdentityService::new(
             db.clone(),
             clock.clone(),
-            password::Hasher::new(),
+            password::Hasher::new(config.password_wait),
             codes.clone(),
             limits.clone(),
         ));

@@ -1,5 +1,6 @@
 //! The HTTP side: Leptos pages and server functions, health checks, the development outbox,
-//! and the middleware every response passes (security headers, cross-site refusal).
+//! the site's static files, and the middleware every response passes (load shedding,
+//! compression, security headers, cross-site refusal).
 
 use crate::Services;
 use crate::notify::OutboxEntry;
@@ -18,6 +19,14 @@ use serde::Deserialize;
 use sha2::Digest;
 pub(crate) use shared::html::escape;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
 
 /// The state axum handlers see.
 #[derive(Clone, FromRef)]
@@ -37,7 +46,137 @@ pub fn leptos_options(config: &crate::config::Config) -> LeptosOptions {
         } else {
             leptos::config::Env::PROD
         })
+        // The hydration scripts name the hashed files only when the build hashed them.
+        .hash_files(hash_file().is_some())
         .build()
+}
+
+/// The name of the file in which cargo-leptos' `hash-files` records the hashes of the
+/// compiled files (`js: …`, `wasm: …`, `css: …`), beside the server executable.
+pub const HASH_FILE: &str = "hash.txt";
+
+/// [`HASH_FILE`] beside the running executable, when the build wrote one.
+pub fn hash_file() -> Option<PathBuf> {
+    let path = std::env::current_exe().ok()?.parent()?.join(HASH_FILE);
+    path.is_file().then_some(path)
+}
+
+/// The hash recorded for `kind` (`js`, `wasm`, `css`) in the text of a hash file.
+fn recorded_hash<'a>(hashes: &'a str, kind: &str) -> Option<&'a str> {
+    hashes.lines().find_map(|line| {
+        let (name, hash) = line.split_once(':')?;
+        (name.trim() == kind && !hash.trim().is_empty()).then(|| hash.trim())
+    })
+}
+
+/// The stylesheet's address for pages the server writes itself ([`plain_page`]):
+/// `/pkg/kabinet.<hash>.css` when the build hashed its files, else `/pkg/kabinet.css`.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hashes = hash_file().and_then(|path| std::fs::read_to_string(path).ok());
+        match hashes.as_deref().and_then(|h| recorded_hash(h, "css")) {
+            Some(hash) => format!("/pkg/{}.{hash}.css", app::OUTPUT_NAME),
+            None => format!("/pkg/{}.css", app::OUTPUT_NAME),
+        }
+    })
+}
+
+/// Whether a file's name carries the hash of its content, as cargo-leptos' `hash-files`
+/// names them: `<stem>.<hash>.<ext>` (or `<hash>.<ext>`), the hash being the unpadded
+/// base64url MD5 of the file, 22 characters of `A-Z a-z 0-9 _ -`. The all-underscore
+/// placeholder (`__wasm_split.______________________.js` before hashing) is no hash.
+pub fn is_content_hashed(file_name: &str) -> bool {
+    let mut parts = file_name.rsplit('.');
+    let (Some(extension), Some(hash)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    !extension.is_empty()
+        && hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && hash.bytes().any(|b| b != b'_')
+}
+
+/// A year, never revalidated: the address changes when the content does.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The `Cache-Control` of a static file at `path`: hashed files under `/pkg` forever,
+/// everything else (the service worker, the manifest, icons, unhashed builds) revalidated.
+fn static_cache_control(path: &str) -> &'static str {
+    match path.strip_prefix("/pkg/") {
+        Some(rest) if is_content_hashed(rest.rsplit('/').next().unwrap_or_default()) => IMMUTABLE,
+        _ => "no-cache",
+    }
+}
+
+/// The site root's files: cargo-leptos' `--precompress` writes `X.br` and `X.gz` beside
+/// every `X`, which are sent to browsers that accept them.
+fn site_files(site_root: &str) -> ServeDir {
+    ServeDir::new(site_root)
+        .append_index_html_on_directories(false)
+        .precompressed_br()
+        .precompressed_gzip()
+}
+
+/// The request for a file of the site root that `request` may be: a GET or HEAD.
+fn file_request(request: &Request) -> Option<Request> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let mut probe = Request::new(Body::empty());
+    *probe.method_mut() = request.method().clone();
+    *probe.uri_mut() = request.uri().clone();
+    *probe.headers_mut() = request.headers().clone();
+    Some(probe)
+}
+
+/// The file of the site root a [`file_request`] asks for, with its cache headers; `None`
+/// when there is no such file.
+async fn static_file(files: ServeDir, probe: Request) -> Option<Response> {
+    let cache_control = static_cache_control(probe.uri().path());
+    let response = match files.oneshot(probe).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if matches!(
+        response.status(),
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+    ) {
+        return None;
+    }
+    let mut response = response.map(Body::new);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    // Which file was sent depends on Accept-Encoding; caches must know.
+    let varies = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    });
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    Some(response)
+}
+
+/// What is compressed on the fly (pages, server functions' answers, files without a
+/// precompressed copy): not tiny bodies, images, event streams, nor formats already
+/// compressed. A response that already has a `Content-Encoding` (a precompressed file) is
+/// never compressed again.
+fn compress_when() -> impl Predicate {
+    SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats-officedocument",
+        ))
 }
 
 /// The application's routes, generated once per process. Leptos suppresses resource loading
@@ -56,6 +195,36 @@ pub fn router(services: Services) -> Router {
     let state = WebState {
         leptos_options: leptos_options.clone(),
         services: services.clone(),
+    };
+    let in_flight = Arc::new(InFlight::new(max_in_flight(&services)));
+    let not_found = {
+        let options = leptos_options.clone();
+        let app_state = app_state.clone();
+        let state = state.clone();
+        leptos_axum::render_app_async_with_context(
+            move || {
+                provide_context(state.clone());
+                provide_context(app_state.clone());
+            },
+            move || app::shell(options.clone()),
+        )
+    };
+    let files = site_files(&leptos_options.site_root);
+    let fallback = move |request: Request| {
+        let (files, not_found) = (files.clone(), not_found.clone());
+        async move {
+            if let Some(probe) = file_request(&request)
+                && let Some(response) = static_file(files, probe).await
+            {
+                return response;
+            }
+            let mut response = not_found(request).await;
+            // The «not found» page sets 404 itself; a page that redirects keeps its status.
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::NOT_FOUND;
+            }
+            response
+        }
     };
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -89,9 +258,7 @@ pub fn router(services: Services) -> Router {
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<WebState, _>(
-            app::shell,
-        ))
+        .fallback(fallback)
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             services.config.secure_cookies(),
@@ -100,7 +267,107 @@ pub fn router(services: Services) -> Router {
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(compress_when()),
+        )
+        .layer(middleware::from_fn_with_state(in_flight, shed_load))
         .with_state(state)
+}
+
+/// `KABINET_MAX_IN_FLIGHT`, else [`crate::config::default_max_in_flight`] of this machine's
+/// cores and the database pool.
+fn max_in_flight(services: &Services) -> usize {
+    services.config.max_in_flight.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let connections = services.db.pool.options().get_max_connections();
+        crate::config::default_max_in_flight(cores, connections as usize)
+    })
+}
+
+/// The requests in progress, at most `limit`; and how many were turned away.
+struct InFlight {
+    permits: Arc<Semaphore>,
+    limit: usize,
+    shed: AtomicU64,
+    /// The second (since `started`) of the last warning, so that a storm logs once a second.
+    warned_at: AtomicU64,
+    started: std::time::Instant,
+}
+
+impl InFlight {
+    fn new(limit: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(limit)),
+            limit,
+            shed: AtomicU64::new(0),
+            warned_at: AtomicU64::new(u64::MAX),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn note_shed(&self) {
+        let shed = self.shed.fetch_add(1, Ordering::Relaxed) + 1;
+        let second = self.started.elapsed().as_secs();
+        if self.warned_at.swap(second, Ordering::Relaxed) != second {
+            tracing::warn!(
+                limit = self.limit,
+                shed_so_far = shed,
+                "overloaded: requests past KABINET_MAX_IN_FLIGHT answered 503"
+            );
+        }
+    }
+}
+
+/// The customer's answer when the server is overloaded.
+pub const OVERLOADED_MESSAGE: &str = "Сервер перегружен, повторите через секунду.";
+
+/// Graceful overload: past the limit of requests in progress a request is answered 503
+/// with `Retry-After: 1` at once, instead of queueing until everyone's pages are slow. The
+/// health checks are never turned away. A server function called by a page gets the
+/// message as its `ApiError`, so the page shows it where it shows errors.
+async fn shed_load(
+    State(in_flight): State<Arc<InFlight>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
+    let Ok(permit) = in_flight.permits.clone().try_acquire_owned() else {
+        in_flight.note_shed();
+        return overloaded(&request);
+    };
+    let response = next.run(request).await;
+    drop(permit);
+    response
+}
+
+fn overloaded(request: &Request) -> Response {
+    let from_script = request.uri().path().starts_with("/api/")
+        && !request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let (content_type, body) = match from_script
+        .then(|| serde_json::to_string(&shared::ApiError::refused(OVERLOADED_MESSAGE)).ok())
+        .flatten()
+    {
+        Some(json) => ("application/json", json),
+        None => ("text/plain; charset=utf-8", OVERLOADED_MESSAGE.to_string()),
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, "1"),
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Server functions are routed by `leptos_routes_with_context` (one route per function, at
@@ -552,10 +819,10 @@ async fn outbox_file(State(state): State<WebState>, Path(id): Path<i64>) -> Resp
 pub(crate) fn plain_page(title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/{}.css\"></head>\
+         <title>{}</title><link rel=\"stylesheet\" href=\"{}\"></head>\
          <body><main class=\"page__main\"><section class=\"card\">{body}</section></main></body></html>",
         escape(title),
-        app::OUTPUT_NAME,
+        stylesheet_href(),
     ))
 }
 
@@ -676,6 +943,73 @@ mod tests {
             !is_cross_site(&request(Method::POST, &[])),
             "non-browser clients send neither header"
         );
+    }
+
+    #[test]
+    fn content_hashed_names_are_recognised() {
+        for hashed in [
+            "kabinet.Ab3_9xYz-0123456789abc.wasm",
+            "kabinet.Ab3_9xYz-0123456789abc.js",
+            "kabinet.Ab3_9xYz-0123456789abc.css",
+            "__wasm_split.Ab3_9xYz-0123456789abc.js",
+            "__wasm_split_manifest.Ab3_9xYz-0123456789abc.json",
+            "split_accounts.Ab3_9xYz-0123456789abc.wasm",
+            "chunk_3.Ab3_9xYz-0123456789abc.wasm",
+            "Ab3_9xYz-0123456789abc.wasm",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "kabinet.wasm",
+            "kabinet_bg.wasm",
+            "kabinet.js",
+            "sw.js",
+            "manifest.webmanifest",
+            // The placeholder before hashing.
+            "__wasm_split.______________________.js",
+            // 21 and 23 characters.
+            "kabinet.Ab3_9xYz-0123456789ab.wasm",
+            "kabinet.Ab3_9xYz-0123456789abcd.wasm",
+            // A character outside base64url.
+            "kabinet.Ab3_9xYz+0123456789abc.wasm",
+            "kabinet.Ab3_9xYz=0123456789abc.wasm",
+            "kabinet.Ab3_9xYz-0123456789abc.",
+            "Ab3_9xYz-0123456789abc",
+            "",
+        ] {
+            assert!(!is_content_hashed(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn only_hashed_files_under_pkg_are_immutable() {
+        assert_eq!(
+            static_cache_control("/pkg/kabinet.Ab3_9xYz-0123456789abc.wasm"),
+            IMMUTABLE
+        );
+        assert_eq!(static_cache_control("/pkg/kabinet.css"), "no-cache");
+        assert_eq!(
+            static_cache_control("/pkg/snippets/leptos-0a1b2c3d4e5f6a7b/inline0.js"),
+            "no-cache"
+        );
+        assert_eq!(
+            static_cache_control("/icons/x.Ab3_9xYz-0123456789abc.png"),
+            "no-cache"
+        );
+        assert_eq!(static_cache_control("/sw.js"), "no-cache");
+        assert_eq!(static_cache_control("/manifest.webmanifest"), "no-cache");
+    }
+
+    #[test]
+    fn the_hash_file_names_each_kind() {
+        let hashes = "js: Ab3_9xYz-0123456789abc\nwasm: Zz3_9xYz-0123456789abc\ncss: Cc3_9xYz-0123456789abc\n";
+        assert_eq!(recorded_hash(hashes, "css"), Some("Cc3_9xYz-0123456789abc"));
+        assert_eq!(
+            recorded_hash(hashes, "wasm"),
+            Some("Zz3_9xYz-0123456789abc")
+        );
+        assert_eq!(recorded_hash(hashes, "manifest"), None);
+        assert_eq!(recorded_hash("css:\n", "css"), None);
     }
 
     #[test]

@@ -49,11 +49,12 @@ impl CasesService {
         Self {
             db,
             clock,
+            // One limit on password hashing for customers and staff alike.
+            hasher: identity.hasher().clone(),
             identity,
             accounts,
             delivery,
             files,
-            hasher: Hasher::new(),
             limits,
         }
     }

@@ -3,7 +3,7 @@
 //! audit log of every staff action (P-6).
 
 use super::{CasesService, SUMMARY_COLUMNS, SummaryRow};
-use crate::error::{db, internal};
+use crate::error::db;
 use crate::identity::{random_token, token_hash};
 use crate::rate_limit::Limit;
 use app::ports::{AccountsPort, ClientInfo, IncomingFile, NewSession, StaffPort};
@@ -100,11 +100,7 @@ impl CasesService {
             shared::password::Password::parse(password).map(|_| ()),
         );
         errors.into_result()?;
-        let hash = self
-            .hasher
-            .hash(password.to_string())
-            .await
-            .map_err(internal)?;
+        let hash = self.hasher.hash(password.to_string()).await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO staff (login, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (login) DO NOTHING RETURNING id",
@@ -138,6 +134,9 @@ impl StaffPort for CasesService {
         if let Some(key) = self.limits.ip_key("staff", client.ip.as_deref()) {
             checks.push((key, STAFF_SIGN_IN));
         }
+        // A hashing slot before the attempt is counted: a sign-in refused because the server
+        // is busy is not a failed attempt.
+        let permit = self.hasher.permit().await?;
         self.limits.hit_all(&checks).await?;
         let row: Option<(i64, String, i32)> =
             sqlx::query_as("SELECT id, password_hash, active FROM staff WHERE login = $1")
@@ -145,11 +144,9 @@ impl StaffPort for CasesService {
                 .fetch_optional(&self.db.pool)
                 .await
                 .map_err(db)?;
-        let matches = self
-            .hasher
+        let matches = permit
             .verify(password.to_string(), row.as_ref().map(|r| r.1.clone()))
-            .await
-            .map_err(internal)?;
+            .await?;
         let id = match row {
             Some((id, _, active)) if matches && active != 0 => id,
             _ => return Err(ApiError::refused(WRONG_STAFF_CREDENTIALS)),

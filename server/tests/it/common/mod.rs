@@ -54,6 +54,8 @@ pub struct Options {
     /// PostgreSQL only: the server reaches the database at this `host:port` (a proxy the
     /// test controls) instead of the one in `KABINET_TEST_PG_URL`.
     pub database_host: Option<String>,
+    /// More configuration variables, e.g. `("KABINET_MAX_IN_FLIGHT", "2")`.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl TestApp {
@@ -73,7 +75,7 @@ impl TestApp {
 
     /// A second server over the same database (another instance behind a balancer).
     pub async fn second_instance(&self) -> TestApp {
-        let config = test_config(&self.services.config.database_url, false);
+        let config = test_config(&self.services.config.database_url, false, &[]);
         let services = Services::wire(config, self.services.db.clone(), self.clock.clone())
             .expect("second instance");
         let (url, server) = serve(services.clone()).await;
@@ -113,7 +115,7 @@ impl TestApp {
     }
 }
 
-fn test_config(database_url: &str, production: bool) -> Config {
+fn test_config(database_url: &str, production: bool, env: &[(&'static str, String)]) -> Config {
     let mut vars = HashMap::new();
     vars.insert("KABINET_DATABASE_URL", database_url.to_string());
     vars.insert("KABINET_LISTEN", "127.0.0.1:0".to_string());
@@ -136,6 +138,7 @@ fn test_config(database_url: &str, production: bool) -> Config {
         }
         .to_string(),
     );
+    vars.extend(env.iter().cloned());
     Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration")
 }
 
@@ -172,7 +175,7 @@ async fn start(
     cleanup: Cleanup,
     options: &Options,
 ) -> TestApp {
-    let config = test_config(&database_url, options.production);
+    let config = test_config(&database_url, options.production, &options.env);
     let clock = Arc::new(ManualClock::new(START.parse().expect("start instant")));
     let services = {
         let clock = clock.clone();
