@@ -14,7 +14,7 @@ test:
 
 build:
 	@scripts/setup.sh run
-	cargo leptos build --release
+	@scripts/build.sh
 
 lint:
 	@scripts/test.sh lint

@@ -3,14 +3,14 @@
 # demo takes to generate, how big the database gets, the page's response time one request
 # at a time (curl) and its throughput at saturation (wrk, closed loop, as in load.sh).
 # Usage: bench/accounts.sh [ACCOUNTS...]   (default: 1000 1000000)
-# Needs the release build (`cargo leptos build --release`). Each size gets its own database
+# Needs the release build (`scripts/build.sh`). Each size gets its own database
 # under ${KABINET_BENCH_DIR:-/tmp/kabinet-bench}/<accounts>-<months>m; an existing one is
 # reused. KABINET_BENCH_MONTHS (36) sets the months of history, KABINET_BENCH_SECONDS (8) the
 # length of the wrk run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=target/release/kabinet
-[ -x "$binary" ] || { echo "run cargo leptos build --release first" >&2; exit 1; }
+[ -x "$binary" ] || { echo "run scripts/build.sh first" >&2; exit 1; }
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 1000000)
 base="${KABINET_BENCH_DIR:-/tmp/kabinet-bench}"

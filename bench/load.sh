@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh bench >/dev/null
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 binary=target/release/kabinet
-[ -x "$binary" ] || cargo leptos build --release >&2
+[ -x "$binary" ] || scripts/build.sh >&2
 cargo build --release -q -p server --example ceiling
 seconds="${KABINET_BENCH_SECONDS:-8}"
 connections="${KABINET_BENCH_CONNECTIONS:-16}"

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 scripts/setup.sh run
-echo "==> cargo leptos build --release"
-cargo leptos build --release
+echo "==> release build (scripts/build.sh)"
+scripts/build.sh
 
 export KABINET_ENV="${KABINET_ENV:-development}"
 export KABINET_LISTEN="${KABINET_LISTEN:-127.0.0.1:3000}"

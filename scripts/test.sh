@@ -39,16 +39,17 @@ if [ "$stage" = all ] || [ "$stage" = unit ]; then
 fi
 
 if [ "$stage" = all ] || [ "$stage" = e2e ]; then
-  step "release build for the browser tests"
-  # Short error reports (the tool's backtraces would push the message out of a log's tail).
-  if ! RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --release; then
+  step "release build for the browser tests (split into chunks, precompressed)"
+  if ! scripts/build.sh; then
     # Say what the machine had, then try once more: a second failure is reported as it is.
-    echo "cargo leptos build failed; disk and memory at this moment:" >&2
+    echo "the release build failed; disk and memory at this moment:" >&2
     df -h . "${CARGO_TARGET_DIR:-target}" 2>/dev/null >&2 || true
     free -m >&2 || true
     step "release build, second attempt"
-    RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --release
+    scripts/build.sh
   fi
+  step "download budgets per route (bench/size-budget)"
+  node scripts/budgets.mjs
   step "browser tests (Playwright, Debian chromium; JavaScript off and on)"
   (cd end2end && npx playwright test)
 fi

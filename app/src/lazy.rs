@@ -1,13 +1,20 @@
-//! Pages whose code the browser loads only when they are shown: each is a WASM chunk of its
-//! own, split off by `cargo leptos build --split`, so that the first download is the shell
-//! (header, sign-in, registration, recovery, the error pages) and not every portal's pages.
+//! Pages whose code the browser loads only when they are shown: a WASM chunk per area
+//! (`signed_out`, `page_home`, `account`, `billing`, `meters`, `pay`, `profile`, `cases`,
+//! `help`, `info`, `contacts`; `staff_…` for the back-office), split off by
+//! `cargo leptos build --split`. The first download is the shell (the header, the footer,
+//! the router, the error pages) plus the chunk of the page asked for, which the server names
+//! in preload links; a customer never downloads a back-office chunk.
 //!
 //! [`lazy_page!`] declares such a page. On the server the page renders as any other and names
 //! its chunk, so that the HTML preloads it; in the browser the chunk is fetched the first time
-//! the page is shown. A chunk that cannot be loaded (the network dropped, a deploy renamed it)
-//! never panics: a page the customer navigated to shows [`ChunkFailed`] with a reload link, and
-//! a page being hydrated stays as the server rendered it (every form works without script)
-//! with the same message on top.
+//! one of its pages is shown. A chunk that cannot be loaded (the network dropped, a deploy
+//! renamed it) never panics: a page the customer navigated to shows [`ChunkFailed`] with a
+//! reload link, and a page being hydrated stays as the server rendered it (every form works
+//! without script) with the same message on top.
+//!
+//! One chunk per area rather than per page: the splitter makes a shared chunk for every set of
+//! pages that use the same code, so fifty single-page chunks came with some five hundred shared
+//! ones (a hundred requests for one page); areas keep it to a few dozen.
 
 use leptos::prelude::*;
 
@@ -109,6 +116,8 @@ fn show_message_over_server_html() {
 /// `Route`, used in the route table as `Lazy::<Route>::new()`. The chunk's name is what the
 /// build's split manifest, the size budgets and the server's preload links call it; pages of
 /// one area share its prefix (`staff_…` for the back-office).
+// rustfmt re-indents the `cfg_attr` below on every run: the macro keeps its own layout.
+#[rustfmt::skip]
 #[macro_export]
 macro_rules! lazy_page {
     ($route:ident, $chunk:ident, $component:path) => {
@@ -122,16 +131,15 @@ macro_rules! lazy_page {
             async fn view(_this: Self) -> ::leptos::prelude::AnyView {
                 #[allow(non_snake_case)]
                 #[cfg_attr(
-                            feature = "hydrate",
-                            ::leptos::wasm_split::wasm_split(
-                                $chunk,
-                                wasm_split_path = ::leptos::wasm_split,
-                                fallible
-                            )
-                        )]
-                fn $chunk()
-                -> ::std::result::Result<::leptos::prelude::AnyView, $crate::lazy::ChunkError>
-                {
+                    feature = "hydrate",
+                    ::leptos::wasm_split::wasm_split(
+                        $chunk,
+                        wasm_split_path = ::leptos::wasm_split,
+                        fallible
+                    )
+                )]
+                fn $chunk(
+                ) -> ::std::result::Result<::leptos::prelude::AnyView, $crate::lazy::ChunkError> {
                     use ::leptos::prelude::IntoAny;
                     Ok($component().into_any())
                 }

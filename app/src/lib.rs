@@ -20,174 +20,129 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-/// The lazily loaded pages (see [`lazy`]): everything but the shell.
+/// The lazily loaded pages (see [`lazy`]): every page but «not found», a chunk per area.
 mod routes {
     use crate::lazy_page;
 
-    lazy_page!(LazyHomePage, page_home, crate::pages::home::HomePage);
     lazy_page!(
-        LazyProfilePage,
-        page_profile,
-        crate::pages::profile::ProfilePage
+        LazyRecoverPage,
+        signed_out,
+        crate::pages::recover::RecoverPage
     );
+    lazy_page!(
+        LazyRegisterPage,
+        signed_out,
+        crate::pages::register::RegisterPage
+    );
+    lazy_page!(
+        LazySignInPage,
+        signed_out,
+        crate::pages::sign_in::SignInPage
+    );
+    lazy_page!(LazyHomePage, page_home, crate::pages::home::HomePage);
+    lazy_page!(LazyProfilePage, profile, crate::pages::profile::ProfilePage);
     lazy_page!(
         LazyAgreementPage,
-        page_agreement,
+        signed_out,
         crate::pages::agreement::AgreementPage
     );
-    lazy_page!(LazyQrHelpPage, page_qr_help, crate::pages::qr::QrHelpPage);
+    lazy_page!(LazyQrHelpPage, signed_out, crate::pages::qr::QrHelpPage);
     lazy_page!(
         LazyQrConfirmPage,
-        page_qr_confirm,
+        signed_out,
         crate::pages::qr::QrConfirmPage
     );
     lazy_page!(
         LazyAddAccountPage,
-        page_add_account,
+        account,
         crate::pages::accounts::AddAccountPage
     );
     lazy_page!(
         LazyRenameAccountPage,
-        page_rename_account,
+        account,
         crate::pages::accounts::RenameAccountPage
     );
     lazy_page!(
         LazyRemoveAccountPage,
-        page_remove_account,
+        account,
         crate::pages::accounts::RemoveAccountPage
     );
-    lazy_page!(
-        LazyDetailsPage,
-        page_details,
-        crate::pages::details::DetailsPage
-    );
-    lazy_page!(
-        LazyBillingPage,
-        page_billing,
-        crate::pages::billing::BillingPage
-    );
-    lazy_page!(
-        LazyMetersPage,
-        page_meters,
-        crate::pages::meters::MetersPage
-    );
+    lazy_page!(LazyDetailsPage, account, crate::pages::details::DetailsPage);
+    lazy_page!(LazyBillingPage, billing, crate::pages::billing::BillingPage);
+    lazy_page!(LazyMetersPage, meters, crate::pages::meters::MetersPage);
     lazy_page!(
         LazyAllReadingsPage,
-        page_all_readings,
+        meters,
         crate::pages::meters::AllReadingsPage
     );
-    lazy_page!(LazyPayPage, page_pay, crate::pages::pay::PayPage);
-    lazy_page!(LazyPayAllPage, page_pay_all, crate::pages::pay::PayAllPage);
+    lazy_page!(LazyPayPage, pay, crate::pages::pay::PayPage);
+    lazy_page!(LazyPayAllPage, pay, crate::pages::pay::PayAllPage);
     lazy_page!(
         LazyPaymentRulesPage,
-        page_payment_rules,
+        signed_out,
         crate::pages::pay::PaymentRulesPage
     );
-    lazy_page!(
-        LazyPaymentPage,
-        page_payment,
-        crate::pages::pay::PaymentPage
-    );
+    lazy_page!(LazyPaymentPage, pay, crate::pages::pay::PaymentPage);
     lazy_page!(
         LazyReceiptsPage,
-        page_receipts,
+        profile,
         crate::pages::delivery::ReceiptsPage
     );
     lazy_page!(
         LazyNotificationsPage,
-        page_notifications,
+        profile,
         crate::pages::delivery::NotificationsPage
     );
-    lazy_page!(
-        LazyAutopayPage,
-        page_autopay,
-        crate::pages::pay::AutopayPage
-    );
-    lazy_page!(
-        LazyAppealsPage,
-        page_appeals,
-        crate::pages::cases::AppealsPage
-    );
-    lazy_page!(
-        LazyNewAppealPage,
-        page_new_appeal,
-        crate::pages::cases::NewAppealPage
-    );
-    lazy_page!(
-        LazyDocumentsPage,
-        page_documents,
-        crate::pages::cases::DocumentsPage
-    );
+    lazy_page!(LazyAutopayPage, pay, crate::pages::pay::AutopayPage);
+    lazy_page!(LazyAppealsPage, cases, crate::pages::cases::AppealsPage);
+    lazy_page!(LazyNewAppealPage, cases, crate::pages::cases::NewAppealPage);
+    lazy_page!(LazyDocumentsPage, cases, crate::pages::cases::DocumentsPage);
     lazy_page!(
         LazyNewApplicationPage,
-        page_new_application,
+        cases,
         crate::pages::cases::NewApplicationPage
     );
-    lazy_page!(LazyCasePage, page_case, crate::pages::cases::CasePage);
-    lazy_page!(
-        LazyNoticesPage,
-        page_notices,
-        crate::pages::cases::NoticesPage
-    );
-    lazy_page!(
-        LazyAssistantPage,
-        page_assistant,
-        crate::pages::help::AssistantPage
-    );
-    lazy_page!(LazyVideoPage, page_video, crate::pages::help::VideoPage);
-    lazy_page!(LazyFaqPage, page_faq, crate::pages::help::FaqPage);
-    lazy_page!(LazyShopPage, page_shop, crate::pages::info::ShopPage);
-    lazy_page!(LazyOrderPage, page_order, crate::pages::info::OrderPage);
-    lazy_page!(
-        LazyPromotionsPage,
-        page_promotions,
-        crate::pages::info::PromotionsPage
-    );
-    lazy_page!(LazyPollsPage, page_polls, crate::pages::info::PollsPage);
-    lazy_page!(LazyPollPage, page_poll, crate::pages::info::PollPage);
-    lazy_page!(
-        LazyContactsPage,
-        page_contacts,
-        crate::pages::info::ContactsPage
-    );
-    lazy_page!(
-        LazyBookingPage,
-        page_booking,
-        crate::pages::info::BookingPage
-    );
-    lazy_page!(
-        LazyCallbackPage,
-        page_callback,
-        crate::pages::info::CallbackPage
-    );
+    lazy_page!(LazyCasePage, cases, crate::pages::cases::CasePage);
+    lazy_page!(LazyNoticesPage, cases, crate::pages::cases::NoticesPage);
+    lazy_page!(LazyAssistantPage, help, crate::pages::help::AssistantPage);
+    lazy_page!(LazyVideoPage, help, crate::pages::help::VideoPage);
+    lazy_page!(LazyFaqPage, help, crate::pages::help::FaqPage);
+    lazy_page!(LazyShopPage, info, crate::pages::info::ShopPage);
+    lazy_page!(LazyOrderPage, info, crate::pages::info::OrderPage);
+    lazy_page!(LazyPromotionsPage, info, crate::pages::info::PromotionsPage);
+    lazy_page!(LazyPollsPage, info, crate::pages::info::PollsPage);
+    lazy_page!(LazyPollPage, info, crate::pages::info::PollPage);
+    lazy_page!(LazyContactsPage, contacts, crate::pages::info::ContactsPage);
+    lazy_page!(LazyBookingPage, contacts, crate::pages::info::BookingPage);
+    lazy_page!(LazyCallbackPage, contacts, crate::pages::info::CallbackPage);
     lazy_page!(
         LazyConsultantPage,
-        page_consultant,
+        contacts,
         crate::pages::info::ConsultantPage
     );
     lazy_page!(
         LazyStaffQueuePage,
-        staff_queue,
+        staff_cases,
         crate::pages::staff::StaffQueuePage
     );
     lazy_page!(
         LazyStaffShopPage,
-        staff_shop,
+        staff_info,
         crate::pages::staff_info::StaffShopPage
     );
     lazy_page!(
         LazyStaffPromotionsPage,
-        staff_promotions,
+        staff_info,
         crate::pages::staff_info::StaffPromotionsPage
     );
     lazy_page!(
         LazyStaffPollsPage,
-        staff_polls,
+        staff_info,
         crate::pages::staff_info::StaffPollsPage
     );
     lazy_page!(
         LazyStaffOfficesPage,
-        staff_offices,
+        staff_info,
         crate::pages::staff_info::StaffOfficesPage
     );
     lazy_page!(
@@ -197,22 +152,22 @@ mod routes {
     );
     lazy_page!(
         LazyStaffCasePage,
-        staff_case,
+        staff_cases,
         crate::pages::staff::StaffCasePage
     );
     lazy_page!(
         LazyStaffSettingsPage,
-        staff_settings,
+        staff_cases,
         crate::pages::staff::StaffSettingsPage
     );
     lazy_page!(
         LazyStaffTeamPage,
-        staff_team,
+        staff_cases,
         crate::pages::staff::StaffTeamPage
     );
     lazy_page!(
         LazyStaffAuditPage,
-        staff_audit,
+        staff_cases,
         crate::pages::staff::StaffAuditPage
     );
 }
@@ -278,9 +233,9 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="page__main">
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=StaticSegment("") view={Lazy::<routes::LazyHomePage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("register") view=pages::register::RegisterPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("recover") view=pages::recover::RecoverPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view={Lazy::<routes::LazySignInPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("register") view={Lazy::<routes::LazyRegisterPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("recover") view={Lazy::<routes::LazyRecoverPage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("profile") view={Lazy::<routes::LazyProfilePage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("agreement") view={Lazy::<routes::LazyAgreementPage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("qr") view={Lazy::<routes::LazyQrHelpPage>::new()} ssr=SsrMode::Async />
