@@ -33,18 +33,21 @@ pub struct AppState {
 /// How receipts and notices reach the customer (U-PRF-4, U-PRF-5).
 #[async_trait]
 pub trait DeliveryPort: Send + Sync {
-    async fn notice_prefs(&self, session: &str) -> Result<shared::delivery::NoticePrefs, ApiError>;
+    async fn notice_prefs(
+        &self,
+        session: &str,
+    ) -> Result<shared::utility::delivery::NoticePrefs, ApiError>;
     /// Saves the choice; advertising without its consent is refused on `advertising_consent`.
     async fn save_notice_prefs(
         &self,
         session: &str,
-        prefs: &shared::delivery::NoticePrefs,
+        prefs: &shared::utility::delivery::NoticePrefs,
         client: ClientInfo,
     ) -> Result<(), ApiError>;
     async fn receipt_settings(
         &self,
         session: &str,
-    ) -> Result<shared::delivery::ReceiptSettings, ApiError>;
+    ) -> Result<shared::utility::delivery::ReceiptSettings, ApiError>;
     /// One account's choice: electronic or paper, and an address of its own (empty: the
     /// profile's confirmed e-mail, which this never changes).
     async fn save_receipt_setting(
@@ -60,7 +63,7 @@ pub trait DeliveryPort: Send + Sync {
 #[derive(Clone, Debug)]
 pub struct NewQuestion {
     pub text: String,
-    pub kind: shared::info::QuestionKind,
+    pub kind: shared::utility::info::QuestionKind,
     /// One option per line (choices only).
     pub options: Vec<String>,
 }
@@ -69,7 +72,7 @@ pub struct NewQuestion {
 /// (the staff token is the back-office session).
 #[async_trait]
 pub trait InfoPort: Send + Sync {
-    async fn shop(&self) -> Result<Vec<shared::info::ShopItem>, ApiError>;
+    async fn shop(&self) -> Result<Vec<shared::utility::info::ShopItem>, ApiError>;
     /// Orders an item for an account: a case for staff; its number.
     async fn order(
         &self,
@@ -81,22 +84,22 @@ pub trait InfoPort: Send + Sync {
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
     /// The current promotions.
-    async fn promotions(&self) -> Result<Vec<shared::info::Promotion>, ApiError>;
+    async fn promotions(&self) -> Result<Vec<shared::utility::info::Promotion>, ApiError>;
     /// The polls the customer can see, with whether they answered.
-    async fn polls(&self, session: &str) -> Result<Vec<shared::info::Poll>, ApiError>;
+    async fn polls(&self, session: &str) -> Result<Vec<shared::utility::info::Poll>, ApiError>;
     async fn answer_poll(
         &self,
         session: &str,
         poll: i64,
-        answers: &[shared::info::PollAnswer],
+        answers: &[shared::utility::info::PollAnswer],
     ) -> Result<(), ApiError>;
-    async fn offices(&self) -> Result<Vec<shared::info::Office>, ApiError>;
+    async fn offices(&self) -> Result<Vec<shared::utility::info::Office>, ApiError>;
     async fn booking_sheet(
         &self,
         session: &str,
         office: Option<i64>,
         day: Option<&str>,
-    ) -> Result<shared::info::BookingSheet, ApiError>;
+    ) -> Result<shared::utility::info::BookingSheet, ApiError>;
     async fn book(&self, session: &str, slot: i64, topic: &str) -> Result<(), ApiError>;
     async fn cancel_booking(&self, session: &str, booking: i64) -> Result<(), ApiError>;
     /// «Заказ обратного звонка»: a case for staff; its number.
@@ -116,7 +119,10 @@ pub trait InfoPort: Send + Sync {
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
 
-    async fn staff_shop(&self, token: &str) -> Result<Vec<shared::info::ShopItem>, ApiError>;
+    async fn staff_shop(
+        &self,
+        token: &str,
+    ) -> Result<Vec<shared::utility::info::ShopItem>, ApiError>;
     #[allow(clippy::too_many_arguments)]
     async fn save_shop_item(
         &self,
@@ -128,8 +134,10 @@ pub trait InfoPort: Send + Sync {
         unit: &str,
         active: bool,
     ) -> Result<(), ApiError>;
-    async fn staff_promotions(&self, token: &str)
-    -> Result<Vec<shared::info::Promotion>, ApiError>;
+    async fn staff_promotions(
+        &self,
+        token: &str,
+    ) -> Result<Vec<shared::utility::info::Promotion>, ApiError>;
     async fn save_promotion(
         &self,
         token: &str,
@@ -141,7 +149,7 @@ pub trait InfoPort: Send + Sync {
     ) -> Result<(), ApiError>;
     async fn delete_promotion(&self, token: &str, id: i64) -> Result<(), ApiError>;
     /// Every poll with its results.
-    async fn staff_polls(&self, token: &str) -> Result<Vec<shared::info::Poll>, ApiError>;
+    async fn staff_polls(&self, token: &str) -> Result<Vec<shared::utility::info::Poll>, ApiError>;
     async fn create_poll(
         &self,
         token: &str,
@@ -151,12 +159,15 @@ pub trait InfoPort: Send + Sync {
         questions: &[NewQuestion],
     ) -> Result<i64, ApiError>;
     async fn close_poll(&self, token: &str, id: i64) -> Result<(), ApiError>;
-    async fn staff_offices(&self, token: &str) -> Result<Vec<shared::info::Office>, ApiError>;
+    async fn staff_offices(
+        &self,
+        token: &str,
+    ) -> Result<Vec<shared::utility::info::Office>, ApiError>;
     async fn save_office(
         &self,
         token: &str,
         id: Option<i64>,
-        office: &shared::info::Office,
+        office: &shared::utility::info::Office,
     ) -> Result<(), ApiError>;
     /// Opens slots at an office on a day; how many were new.
     async fn open_slots(
@@ -173,7 +184,7 @@ pub trait InfoPort: Send + Sync {
         &self,
         token: &str,
         day: Option<&str>,
-    ) -> Result<Vec<shared::info::Booking>, ApiError>;
+    ) -> Result<Vec<shared::utility::info::Booking>, ApiError>;
 }
 
 /// The state of the running server, from the request's context.
@@ -377,7 +388,7 @@ pub struct LinkRequest {
 }
 
 /// [Редактировать] of «Реквизиты лицевого счета» (U-DET-2): the values the customer wants
-/// by field name of `shared::billing::DETAIL_FIELDS`, as typed, and a comment.
+/// by field name of `shared::utility::billing::DETAIL_FIELDS`, as typed, and a comment.
 #[derive(Clone, Debug, Default)]
 pub struct DetailsChange {
     pub fields: Vec<(String, String)>,
@@ -389,13 +400,16 @@ pub struct DetailsChange {
 #[async_trait]
 pub trait AccountsPort: Send + Sync {
     /// The branches of the [+ Добавить лицевой счет] drop-down.
-    async fn branches(&self) -> Result<Vec<shared::billing::BranchOption>, ApiError>;
-    async fn list(&self, session: &str) -> Result<Vec<shared::billing::AccountCard>, ApiError>;
+    async fn branches(&self) -> Result<Vec<shared::utility::billing::BranchOption>, ApiError>;
+    async fn list(
+        &self,
+        session: &str,
+    ) -> Result<Vec<shared::utility::billing::AccountCard>, ApiError>;
     async fn overview(
         &self,
         session: &str,
         account: i64,
-    ) -> Result<shared::billing::AccountOverview, ApiError>;
+    ) -> Result<shared::utility::billing::AccountOverview, ApiError>;
     /// Links an account after checking its proof; the attempts are limited. Returns its id.
     async fn link(
         &self,
@@ -413,28 +427,28 @@ pub trait AccountsPort: Send + Sync {
         &self,
         session: &str,
         account: i64,
-    ) -> Result<shared::billing::AccountDetails, ApiError>;
+    ) -> Result<shared::utility::billing::AccountDetails, ApiError>;
     async fn tariffs(
         &self,
         session: &str,
         account: i64,
         from: Option<String>,
         to: Option<String>,
-    ) -> Result<shared::billing::TariffHistory, ApiError>;
+    ) -> Result<shared::utility::billing::TariffHistory, ApiError>;
     async fn history(
         &self,
         session: &str,
         account: i64,
         from: Option<String>,
         to: Option<String>,
-    ) -> Result<shared::billing::BillingHistory, ApiError>;
+    ) -> Result<shared::utility::billing::BillingHistory, ApiError>;
     async fn statistics(
         &self,
         session: &str,
         account: i64,
         from: Option<String>,
         to: Option<String>,
-    ) -> Result<shared::billing::Statistics, ApiError>;
+    ) -> Result<shared::utility::billing::Statistics, ApiError>;
     /// Sends an application to change the account's data (a case); returns its number.
     async fn request_details_change(
         &self,
@@ -541,7 +555,7 @@ pub trait MetersPort: Send + Sync {
         &self,
         session: &str,
         account: i64,
-    ) -> Result<shared::readings::ReadingSheet, ApiError>;
+    ) -> Result<shared::utility::readings::ReadingSheet, ApiError>;
     /// [Передать показания]: `values` by row key («<meter>:<zone>»), empty ones skipped.
     /// A consumption far above the usual is refused with a warning unless `confirmed`.
     /// The same `idempotency_key` stores once.
@@ -557,7 +571,7 @@ pub trait MetersPort: Send + Sync {
     async fn reading_sheets(
         &self,
         session: &str,
-    ) -> Result<Vec<shared::readings::ReadingSheet>, ApiError>;
+    ) -> Result<Vec<shared::utility::readings::ReadingSheet>, ApiError>;
     /// «Показания прибора учета» (U-MTR-2).
     async fn reading_history(
         &self,
@@ -565,7 +579,7 @@ pub trait MetersPort: Send + Sync {
         account: i64,
         from: Option<String>,
         to: Option<String>,
-    ) -> Result<shared::readings::ReadingHistory, ApiError>;
+    ) -> Result<shared::utility::readings::ReadingHistory, ApiError>;
 }
 
 /// A file as it arrived in a form: its name and content (the limits of `shared::cases` already
@@ -755,7 +769,7 @@ pub trait CasesPort: Send + Sync {
         session: &str,
         account: Option<i64>,
         question: &str,
-    ) -> Result<shared::assistant::Answer, ApiError>;
+    ) -> Result<shared::utility::assistant::Answer, ApiError>;
     /// «Вопросы и ответы».
     async fn faq(&self) -> Result<Vec<shared::cases::FaqEntry>, ApiError>;
 }

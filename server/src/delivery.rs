@@ -15,8 +15,8 @@ use crate::notify::{Attachment, Channel, Message, Notifier};
 use app::ports::{ClientInfo, DeliveryPort};
 use async_trait::async_trait;
 use shared::ApiError;
-use shared::billing::{Day, Period, ReadingWindow};
-use shared::delivery::{
+use shared::utility::billing::{Day, Period, ReadingWindow};
+use shared::utility::delivery::{
     NoticeChannel, NoticeKind, NoticePrefs, ReceiptSetting, ReceiptSettings, Reminder,
     check_receipt_choice, overdue_period, reading_reminder, reminder_text,
 };

@@ -11,10 +11,10 @@ use app::ports::{InfoPort, NewQuestion};
 use async_trait::async_trait;
 use shared::ApiError;
 use shared::Kopecks;
-use shared::billing::Day;
 use shared::cases::{CaseKind, Role};
 use shared::error::FieldErrors;
-use shared::info::*;
+use shared::utility::billing::Day;
+use shared::utility::info::*;
 use std::sync::Arc;
 
 pub struct InfoService {

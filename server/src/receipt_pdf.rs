@@ -1175,8 +1175,8 @@ fn layout_tariffs(fonts: &'static Fonts, doc: &TariffDocument) -> Canvas {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::payment_qr::{Payee, PaymentRequest, payment_qr_payload};
     use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
+    use shared::utility::payment_qr::{Payee, PaymentRequest, payment_qr_payload};
     use std::path::{Path, PathBuf};
     use std::process::Command;
     use std::time::Instant;

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use shared::ApiError;
-use shared::billing::{
+use shared::utility::billing::{
     AccountCard, AccountDetails, AccountOverview, BillingHistory, BranchOption, Statistics,
     TariffHistory,
 };

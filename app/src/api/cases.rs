@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 use shared::ApiError;
-use shared::assistant::Answer;
 use shared::cases::{CaseCard, CaseDraft, CaseHistory, CaseMessage, FaqEntry, Notice};
+use shared::utility::assistant::Answer;
 
 /// What the new-case forms are prefilled with.
 #[server(endpoint = "cases/draft")]

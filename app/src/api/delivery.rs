@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use shared::ApiError;
-use shared::delivery::{NoticePrefs, ReceiptSettings};
+use shared::utility::delivery::{NoticePrefs, ReceiptSettings};
 
 #[server(endpoint = "profile/receipts")]
 pub async fn load_receipt_settings() -> Result<ReceiptSettings, ApiError> {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use shared::ApiError;
-use shared::info::{Booking, BookingSheet, Office, Poll, Promotion, ShopItem};
+use shared::utility::info::{Booking, BookingSheet, Office, Poll, Promotion, ShopItem};
 use std::collections::HashMap;
 
 #[server(endpoint = "info/shop")]
@@ -53,7 +53,7 @@ pub async fn answer_poll(
 ) -> Result<(), ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    let answers = shared::info::parse_poll_form(&a);
+    let answers = shared::utility::info::parse_poll_form(&a);
     ports::state()?
         .info
         .answer_poll(&session, poll, &answers)
@@ -215,7 +215,7 @@ pub async fn staff_polls() -> Result<Vec<Poll>, ApiError> {
     ports::state()?.info.staff_polls(&token).await
 }
 
-/// A new poll: up to [`shared::info::NEW_POLL_QUESTIONS`] questions, each with its kind and
+/// A new poll: up to [`shared::utility::info::NEW_POLL_QUESTIONS`] questions, each with its kind and
 /// (for choices) one option per line.
 #[server(endpoint = "staff/info/polls/create")]
 pub async fn create_poll(
@@ -227,7 +227,7 @@ pub async fn create_poll(
     #[server(default)] options: Vec<String>,
 ) -> Result<(), ApiError> {
     use crate::ports;
-    use shared::info::QuestionKind;
+    use shared::utility::info::QuestionKind;
     let token = ports::require_staff()?;
     let asked: Vec<ports::NewQuestion> = questions
         .iter()

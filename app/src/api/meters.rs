@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use shared::ApiError;
-use shared::readings::{ReadingHistory, ReadingSheet};
+use shared::utility::readings::{ReadingHistory, ReadingSheet};
 
 /// Shown on «Передать показания по всем лицевым счетам» once everything is sent.
 pub const ALL_SENT: &str = "sent";

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::ApiError;
 use shared::balance::Balance;
-use shared::billing::{self, AccountCard, AccountOverview};
+use shared::utility::billing::{self, AccountCard, AccountOverview};
 
 /// The account id of the page's `:id` segment.
 pub fn account_param() -> Memo<Option<i64>> {

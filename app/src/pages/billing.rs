@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Kopecks;
-use shared::billing::{self, BillingHistory, Period, PeriodRange, Statistics, Zone};
+use shared::utility::billing::{self, BillingHistory, Period, PeriodRange, Statistics, Zone};
 
 const TABS: [(&str, &str); 5] = [
     ("events", "Все события"),

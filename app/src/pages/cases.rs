@@ -94,7 +94,7 @@ fn CaseTable(h: CaseHistory, action: &'static str, documents: bool) -> impl Into
             view! { <p class="empty">"За выбранный период ничего нет."</p> }.into_any()
         } else {
             months.into_iter().map(|(month, cases)| {
-                let caption = shared::billing::Period::parse(&month).map_or(month.clone(), |p| p.caption());
+                let caption = shared::utility::billing::Period::parse(&month).map_or(month.clone(), |p| p.caption());
                 view! {
                     <h3 class="case-month">{caption.clone()}</h3>
                     <ul class="case-list" aria-label=caption>
@@ -601,7 +601,7 @@ fn Card(c: CaseCard) -> impl IntoView {
 
 /// A shop order's price and [Оплатить заказ] (U-INF-1): paid like any payment, by SBP or card.
 #[component]
-fn OrderPay(number: String, order: shared::info::OrderPayment) -> impl IntoView {
+fn OrderPay(number: String, order: shared::utility::info::OrderPayment) -> impl IntoView {
     use shared::payments::{METHOD_FIELD, PaymentMethod, RULES_FIELD, check_method_and_rules};
     if order.paid {
         return view! {

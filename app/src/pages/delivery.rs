@@ -13,7 +13,7 @@ use crate::components::upload::FieldMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::delivery::*;
+use shared::utility::delivery::*;
 
 /// Counts an action's successful answers (with script), to fetch what it changed again.
 fn successful<A>(action: ServerAction<A>) -> RwSignal<u32>

@@ -10,7 +10,7 @@ use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::billing::{self, AccountDetails, DETAIL_FIELDS, Stove, TariffHistory, Zone};
+use shared::utility::billing::{self, AccountDetails, DETAIL_FIELDS, Stove, TariffHistory, Zone};
 
 /// A fresh key for a form that creates something, so that sending it twice creates it once.
 pub fn idempotency_key() -> String {

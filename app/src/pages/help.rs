@@ -154,7 +154,7 @@ pub fn FaqPage() -> impl IntoView {
                     let q = search.get();
                     let shown: Vec<_> = entries
                         .into_iter()
-                        .filter(|e| q.trim().is_empty() || shared::assistant::faq_score(&q, &e.question, &e.answer) > 0)
+                        .filter(|e| q.trim().is_empty() || shared::utility::assistant::faq_score(&q, &e.question, &e.answer) > 0)
                         .collect();
                     if shown.is_empty() {
                         return view! { <p class="empty">"Ничего не нашлось. Задайте вопрос ассистенту или напишите обращение."</p> }.into_any();

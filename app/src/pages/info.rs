@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
-use shared::info::*;
+use shared::utility::info::*;
 
 /// The customer's phone as the forms show it.
 fn shown_phone(phone: &str) -> String {

@@ -11,8 +11,8 @@ use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::billing::WindowStatus;
-use shared::readings::{
+use shared::utility::billing::WindowStatus;
+use shared::utility::readings::{
     Consumption, HIGH_CONSUMPTION_WARNING, READINGS_SENT_MESSAGE, ReadingHistory, ReadingRow,
     ReadingSheet, format_reading, window_closed_message,
 };

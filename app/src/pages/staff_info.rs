@@ -10,7 +10,7 @@ use crate::components::upload::FieldMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
-use shared::info::{NEW_POLL_QUESTIONS, QuestionKind, ShopItem};
+use shared::utility::info::{NEW_POLL_QUESTIONS, QuestionKind, ShopItem};
 
 /// «Сохранено.» after a change (its redirect adds `saved`).
 fn saved_notice() -> impl IntoView {

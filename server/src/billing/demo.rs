@@ -15,8 +15,8 @@ use crate::db::Db;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shared::Kopecks;
-use shared::billing::{Day, Period, Stove, Zone, days_in_month};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
+use shared::utility::billing::{Day, Period, Stove, Zone, days_in_month};
 
 /// How many accounts are generated and stored per transaction.
 const CHUNK: usize = 500;
@@ -738,7 +738,7 @@ mod tests {
         assert_eq!(account_number(1), "100000001");
         assert_eq!(account_number(2), "200000002");
         assert_eq!(account_number(300), "300000300");
-        assert!(shared::billing::check_account_number(&account_number(1_000_000)).is_ok());
+        assert!(shared::utility::billing::check_account_number(&account_number(1_000_000)).is_ok());
     }
 
     #[test]

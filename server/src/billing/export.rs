@@ -53,7 +53,7 @@ pub async fn readings_csv(db: &Db, since: i64) -> Result<String, sqlx::Error> {
     out.push_str(HEADER);
     out.push('\n');
     for (branch, account, service, serial, zone, period, value, taken_on, submitted_at) in rows {
-        let period = shared::billing::Period::from_yyyymm(period)
+        let period = shared::utility::billing::Period::from_yyyymm(period)
             .map_or_else(|| period.to_string(), |p| p.param());
         let submitted = jiff::Timestamp::from_second(submitted_at)
             .map_or_else(|_| submitted_at.to_string(), |t| t.to_string());
@@ -79,7 +79,7 @@ pub fn parse_since(input: &str) -> Option<i64> {
     if let Ok(t) = input.parse::<jiff::Timestamp>() {
         return Some(t.as_second());
     }
-    let day = shared::billing::Day::parse(input)?;
+    let day = shared::utility::billing::Day::parse(input)?;
     let midnight: jiff::Timestamp = format!("{}T00:00:00Z", day.iso()).parse().ok()?;
     Some(midnight.as_second() - crate::clock::PROVIDER_UTC_OFFSET_SECS)
 }

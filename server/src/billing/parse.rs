@@ -15,8 +15,8 @@ use super::records::{
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use shared::Kopecks;
-use shared::billing::{Day, Period, Stove, Zone, check_account_number};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, RequisiteError, SettlementAccount};
+use shared::utility::billing::{Day, Period, Stove, Zone, check_account_number};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt::Display;

@@ -1,6 +1,6 @@
 //! Readings sent by customers (U-MTR-2..4): the sheet of «Передать показания», submission in
 //! the branch's window (the server's clock in the provider's zone decides), and the history.
-//! A submission is checked whole with the rules of `shared::readings` and stored in one
+//! A submission is checked whole with the rules of `shared::utility::readings` and stored in one
 //! transaction; within the window the last value of a month counts.
 
 use super::service::AccountsService;
@@ -8,9 +8,9 @@ use crate::error::db;
 use app::ports::MetersPort;
 use async_trait::async_trait;
 use shared::ApiError;
-use shared::billing::{Day, Period, Zone};
 use shared::error::FieldErrors;
-use shared::readings::*;
+use shared::utility::billing::{Day, Period, Zone};
+use shared::utility::readings::*;
 
 /// (id, service, unit, serial, zones, digits, fraction digits, verified until, auto read)
 type MeterRow = (i64, String, String, String, i64, i64, i64, String, i32);
@@ -291,7 +291,10 @@ impl MetersPort for AccountsService {
                     service: r.1,
                     serial: r.2,
                     zone: super::service::stored_zone(&r.3),
-                    value: shared::billing::thousandths(r.4, u32::try_from(r.5).unwrap_or(0)),
+                    value: shared::utility::billing::thousandths(
+                        r.4,
+                        u32::try_from(r.5).unwrap_or(0),
+                    ),
                     source: source_caption(&r.6).to_string(),
                     accepted: r.7 != 0,
                     taken_on: Day::parse(&r.8).map_or_else(|| r.8.clone(), Day::caption),

@@ -7,9 +7,9 @@ use crate::receipt_pdf::{
     PayeeBlock, ReceiptDocument, ReceiptLine, ReceiptReading, TariffDocument, TariffRow,
     render_receipt, render_tariffs,
 };
-use shared::billing::{Period, PeriodRange, thousandths};
-use shared::payment_qr::{Payee, PaymentRequest, payment_qr_payload};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
+use shared::utility::billing::{Period, PeriodRange, thousandths};
+use shared::utility::payment_qr::{Payee, PaymentRequest, payment_qr_payload};
 use shared::{ApiError, Kopecks};
 
 /// A PDF and the name to save it under.

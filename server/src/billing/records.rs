@@ -4,8 +4,8 @@
 //! serial), resolved to rows when stored.
 
 use shared::Kopecks;
-use shared::billing::{Day, Period, Stove, Zone};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
+use shared::utility::billing::{Day, Period, Stove, Zone};
 
 /// A record and the line of the file it came from (1-based; 0 for generated records).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,12 +1,12 @@
 //! «Виртуальный ассистент» (U-APL-4): answers from the selected account's data and the FAQ
-//! (the matching is `shared::assistant`); when it does not understand, it says so and offers
+//! (the matching is `shared::utility::assistant`); when it does not understand, it says so and offers
 //! an appeal instead of guessing.
 
 use super::CasesService;
 use crate::error::db;
 use app::ports::{AccountsPort, CasesPort};
 use shared::ApiError;
-use shared::assistant::{Answer, Intent, faq_score, intent};
+use shared::utility::assistant::{Answer, Intent, faq_score, intent};
 
 impl CasesService {
     pub(crate) async fn answer(
@@ -73,7 +73,8 @@ impl CasesService {
                         Some((day, amount)) => format!(
                             "Последний платеж по лицевому счету № {number}: {} руб., {}.",
                             shared::Kopecks(amount).format_number(),
-                            shared::billing::Day::parse(&day).map_or(day.clone(), |d| d.caption())
+                            shared::utility::billing::Day::parse(&day)
+                                .map_or(day.clone(), |d| d.caption())
                         ),
                         None => format!("По лицевому счету № {number} платежей не найдено."),
                     };
@@ -107,7 +108,7 @@ impl CasesService {
                             continue;
                         }
                         seen.push(key);
-                        let zone = if t.zone == shared::billing::Zone::Single {
+                        let zone = if t.zone == shared::utility::billing::Zone::Single {
                             String::new()
                         } else {
                             format!(" ({})", t.zone.caption())

@@ -21,7 +21,7 @@ use crate::rate_limit::RateLimiter;
 use app::ports::IncomingFile;
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseEvent, CaseFile, CaseKind, CaseMessage, CaseSummary, Status};
-use shared::delivery::NoticeKind;
+use shared::utility::delivery::NoticeKind;
 use std::sync::Arc;
 
 pub struct CasesService {
@@ -83,7 +83,7 @@ fn moscow_month(unix: i64) -> String {
 }
 
 /// The first instant of a month in Moscow.
-pub(crate) fn month_start(period: shared::billing::Period) -> i64 {
+pub(crate) fn month_start(period: shared::utility::billing::Period) -> i64 {
     let year = i16::try_from(period.year()).unwrap_or(1970);
     let month = i8::try_from(period.month()).unwrap_or(1);
     jiff::civil::Date::new(year, month, 1)
@@ -315,7 +315,7 @@ fn shown_fields(kind: CaseKind, fields: &str) -> Vec<(String, String)> {
                 .flatten()
                 .map(|r| {
                     let field = text(&r["field"]);
-                    let caption = shared::billing::DETAIL_FIELDS
+                    let caption = shared::utility::billing::DETAIL_FIELDS
                         .iter()
                         .find(|(k, _)| *k == field)
                         .map_or(field.clone(), |(_, c)| (*c).to_string());
@@ -444,7 +444,7 @@ impl CasesService {
                     .fetch_optional(&self.db.pool)
                     .await
                     .map_err(db)?;
-            found.map(|(price, paid_at)| shared::info::OrderPayment {
+            found.map(|(price, paid_at)| shared::utility::info::OrderPayment {
                 price: shared::Kopecks(price),
                 paid: paid_at.is_some(),
             })

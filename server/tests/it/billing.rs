@@ -9,7 +9,7 @@ use server::billing::demo::Showcase;
 use server::billing::import::{ImportOutcome, import_file};
 use server::billing::records::Kind;
 use shared::ApiError;
-use shared::billing::*;
+use shared::utility::billing::*;
 use std::path::{Path, PathBuf};
 
 /// A small demo provider (9 accounts, 36 months) as of the test clock.

@@ -7,7 +7,7 @@ use crate::common::{
 };
 use server::notify::OutboxEntry;
 use shared::ApiError;
-use shared::delivery::*;
+use shared::utility::delivery::*;
 
 const EMAIL: &str = "ivanov@bk.ru";
 const PHONE: &str = "+79000000001";

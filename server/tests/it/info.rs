@@ -8,7 +8,7 @@ use crate::common::{
 };
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseKind, Queue, Role};
-use shared::info::*;
+use shared::utility::info::*;
 
 /// The number of the newest case of `kind` in the staff's queue.
 async fn queued(client: &reqwest::Client, app: &TestApp, kind: CaseKind) -> Vec<String> {

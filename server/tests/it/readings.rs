@@ -1,11 +1,11 @@
 //! Readings sent by customers (U-MTR-2..4): the window by the provider's clock, the rules of
-//! `shared::readings` on the server, corrections, idempotent resubmission, roll-over and
+//! `shared::utility::readings` on the server, corrections, idempotent resubmission, roll-over and
 //! meter replacement.
 
 use crate::common::{TestApp, call, demo, each_backend, form, ivanov, link_showcase, signed_in};
 use shared::ApiError;
-use shared::billing::Zone;
-use shared::readings::*;
+use shared::utility::billing::Zone;
+use shared::utility::readings::*;
 
 /// Иванов with the demo's first account (a two-zone electricity meter and two water meters).
 async fn customer(app: &TestApp) -> (reqwest::Client, String) {

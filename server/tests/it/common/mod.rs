@@ -441,9 +441,10 @@ pub async fn link_showcase(
     )
     .await
     .expect("the account is linked");
-    let list: Vec<shared::billing::AccountCard> = call(client, app, "/api/accounts/list", &[])
-        .await
-        .expect("the accounts");
+    let list: Vec<shared::utility::billing::AccountCard> =
+        call(client, app, "/api/accounts/list", &[])
+            .await
+            .expect("the accounts");
     list.iter()
         .find(|a| a.number == account.number)
         .expect("listed")

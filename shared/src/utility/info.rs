@@ -2,10 +2,10 @@
 //! «Акции», «Контакты» with «Запись на прием» and «Заказ обратного звонка», and the rules
 //! their forms follow in the page and on the server.
 
-use crate::billing::Day;
 use crate::contact::{REQUIRED_MESSAGE, check_phone};
 use crate::error::{ApiError, FieldErrors};
 use crate::money::Kopecks;
+use crate::utility::billing::Day;
 use serde::{Deserialize, Serialize};
 
 pub const ORDER_ACCEPTED: &str =

@@ -2,7 +2,7 @@
 //! the consumption it means — one set of rules for the form as the customer types and for the
 //! server before it stores. Values are integer thousandths of the meter's unit.
 
-use crate::billing::ReadingWindow;
+use crate::utility::billing::ReadingWindow;
 use serde::{Deserialize, Serialize};
 
 /// U-MTR-4, verbatim.
@@ -121,7 +121,7 @@ pub fn is_unusually_high(used: i64, usual: Option<i64>) -> bool {
 
 /// Writes thousandths with the meter's decimals: «12 345,678».
 pub fn format_reading(value: i64, dial: Dial) -> String {
-    crate::billing::thousandths(value, dial.fraction_digits)
+    crate::utility::billing::thousandths(value, dial.fraction_digits)
 }
 
 /// One line of «Передать показания»: a meter, or one zone of a multi-zone meter.
@@ -131,7 +131,7 @@ pub struct ReadingRow {
     pub service: String,
     pub unit: String,
     pub serial: String,
-    pub zone: crate::billing::Zone,
+    pub zone: crate::utility::billing::Zone,
     pub dial: Dial,
     /// The last accepted reading before this month, and its date.
     pub previous: Option<i64>,
@@ -175,23 +175,26 @@ pub struct ReadingSheet {
     pub account: i64,
     pub number: String,
     pub window: ReadingWindow,
-    pub status: crate::billing::WindowStatus,
+    pub status: crate::utility::billing::WindowStatus,
     pub rows: Vec<ReadingRow>,
 }
 
 impl ReadingSheet {
     pub fn is_open(&self) -> bool {
-        matches!(self.status, crate::billing::WindowStatus::Open { .. })
+        matches!(
+            self.status,
+            crate::utility::billing::WindowStatus::Open { .. }
+        )
     }
 }
 
 /// A reading in «Показания прибора учета» (U-MTR-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingRecord {
-    pub period: crate::billing::Period,
+    pub period: crate::utility::billing::Period,
     pub service: String,
     pub serial: String,
-    pub zone: crate::billing::Zone,
+    pub zone: crate::utility::billing::Zone,
     pub value: String,
     /// «личный кабинет», «биллинг», «контроллер»
     pub source: String,
@@ -202,8 +205,8 @@ pub struct ReadingRecord {
 /// «Показания прибора учета» for a range of months.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingHistory {
-    pub allowed: crate::billing::PeriodRange,
-    pub range: crate::billing::PeriodRange,
+    pub allowed: crate::utility::billing::PeriodRange,
+    pub range: crate::utility::billing::PeriodRange,
     pub limited: bool,
     pub readings: Vec<ReadingRecord>,
 }
@@ -276,7 +279,7 @@ mod tests {
             service: "Холодное водоснабжение".into(),
             unit: "м³".into(),
             serial: "В1".into(),
-            zone: crate::billing::Zone::Single,
+            zone: crate::utility::billing::Zone::Single,
             dial: WATER,
             previous: Some(100_000),
             previous_on: None,

@@ -1,9 +1,9 @@
 //! How receipts and notices reach a customer (U-PRF-4, U-PRF-5) and when the reminders are
 //! due (#8): the rules both the profile forms and the server's background jobs follow.
 
-use crate::billing::{Day, Period, ReadingWindow, WindowStatus, days};
 use crate::contact::check_email;
 use crate::money::Kopecks;
+use crate::utility::billing::{Day, Period, ReadingWindow, WindowStatus, days};
 use serde::{Deserialize, Serialize};
 
 pub const RECEIPT_SAVED_MESSAGE: &str = "Способ получения квитанции сохранен.";
