@@ -9,25 +9,22 @@ macro_rules! total {
     };
 }
 
-pub mod billing;
 pub mod cases;
 pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
-pub mod delivery;
 pub mod error;
 pub mod files;
 pub mod identity;
-pub mod info;
 pub mod notify;
 pub mod password;
 pub mod payments;
 pub mod portal;
 pub mod qr_sign_in;
 pub mod rate_limit;
-pub mod receipt_pdf;
 pub mod senders;
+pub mod utility;
 pub mod web;
 
 use app::ports::AppState;
@@ -35,6 +32,7 @@ use clock::Clock;
 use config::Config;
 use db::Db;
 use std::sync::Arc;
+use utility::{billing, delivery, info};
 
 /// Everything a running server holds: configuration, database, clock and the services.
 #[derive(Clone)]

@@ -2,22 +2,26 @@
 //! history, moved by staff through their kind's workflow (`shared::cases`), each move noticed
 //! to the customer along the channels they chose (in the cabinet, e-mail, SMS), each staff action in the audit log.
 //!
-//! [`customer`] serves the cabinet's side (appeals, applications, documents, notices, the
-//! assistant), [`staff`] the back-office.
+//! [`customer`] serves the cabinet's side (appeals, applications, documents, notices),
+//! [`staff`] the back-office. The cabinet's assistant, which reads the FAQ kept here, is
+//! `crate::utility::assistant`.
+//!
+//! The engine still reaches into the utility cabinet for the accounts a case names
+//! (`utility::billing::service`) and for the channels a notice goes along
+//! (`utility::delivery`); both move down into the platform when a second module needs them.
 
-pub mod assistant;
 pub mod customer;
 pub mod staff;
 
-use crate::billing::service::AccountsService;
 use crate::clock::{Clock, PROVIDER_UTC_OFFSET_SECS};
 use crate::db::Db;
-use crate::delivery::DeliveryService;
 use crate::error::{db, internal};
 use crate::files::FileStore;
 use crate::identity::IdentityService;
 use crate::password::Hasher;
 use crate::rate_limit::RateLimiter;
+use crate::utility::billing::service::AccountsService;
+use crate::utility::delivery::DeliveryService;
 use app::ports::IncomingFile;
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseEvent, CaseFile, CaseKind, CaseMessage, CaseSummary, Status};

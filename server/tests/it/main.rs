@@ -4,21 +4,17 @@
 
 mod common;
 
-mod bad_import;
-mod billing;
 mod cases;
-mod delivery;
 mod failover;
 mod foundation;
-mod info;
 mod load;
 mod outage;
 mod payments;
 mod profile;
 mod qr_sign_in;
-mod readings;
 mod recovery;
 mod registration;
 mod senders;
 mod sign_in;
 mod tbank;
+mod utility;

@@ -401,11 +401,11 @@ pub async fn demo(
     app: &TestApp,
     accounts: usize,
     months: i32,
-) -> Vec<server::billing::demo::Showcase> {
-    server::billing::demo::generate(
+) -> Vec<server::utility::billing::demo::Showcase> {
+    server::utility::billing::demo::generate(
         &app.services.db,
         server::clock::Clock::today(app.clock.as_ref()),
-        &server::billing::demo::DemoOptions { accounts, months },
+        &server::utility::billing::demo::DemoOptions { accounts, months },
         |_| {},
     )
     .await
@@ -426,7 +426,7 @@ pub async fn branch_id(app: &TestApp, code: &str) -> String {
 pub async fn link_showcase(
     client: &reqwest::Client,
     app: &TestApp,
-    account: &server::billing::demo::Showcase,
+    account: &server::utility::billing::demo::Showcase,
 ) -> i64 {
     let branch = branch_id(app, account.branch_code).await;
     form(

@@ -5,9 +5,9 @@
 //! arbitrary bytes and mangled versions of the example files, never panics.
 
 use proptest::prelude::*;
-use server::billing::parse::{Format, parse};
-use server::billing::records::Kind;
 use server::db::Db;
+use server::utility::billing::parse::{Format, parse};
+use server::utility::billing::records::Kind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

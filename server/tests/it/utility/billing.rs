@@ -5,9 +5,9 @@
 use crate::common::{
     self, TestApp, branch_id, call, each_backend, form, ivanov, link_showcase, signed_in,
 };
-use server::billing::demo::Showcase;
-use server::billing::import::{ImportOutcome, import_file};
-use server::billing::records::Kind;
+use server::utility::billing::demo::Showcase;
+use server::utility::billing::import::{ImportOutcome, import_file};
+use server::utility::billing::records::Kind;
 use shared::ApiError;
 use shared::utility::billing::*;
 use std::path::{Path, PathBuf};

@@ -207,8 +207,8 @@ const GRAND_TOTAL: Style = Style::new(12.0, Weight::Bold, INK);
 // ---------------------------------------------------------------------------------------------
 // Fonts and shaping.
 
-static REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-static BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Parsed once: both krilla's and rustybuzz's views of the bundled fonts.
 static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {

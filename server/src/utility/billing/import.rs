@@ -162,7 +162,7 @@ pub async fn demo(services: &Services, run: &DemoRun) -> anyhow::Result<()> {
     if development {
         demo::ensure_customer(db, &services.identity, &showcase, services.clock.unix()).await?;
         ensure_demo_staff(services).await?;
-        crate::info::ensure_demo(db, today).await?;
+        crate::utility::info::ensure_demo(db, today).await?;
     }
     if json {
         let list: Vec<serde_json::Value> = showcase

@@ -6,12 +6,12 @@
 //! and month: a server instance claims the row before sending, so two instances never send
 //! the same one twice, and a claim left by an instance that died is taken over later.
 
-use crate::billing::service::AccountsService;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::db;
 use crate::identity::IdentityService;
 use crate::notify::{Attachment, Channel, Message, Notifier};
+use crate::utility::billing::service::AccountsService;
 use app::ports::{ClientInfo, DeliveryPort};
 use async_trait::async_trait;
 use shared::ApiError;

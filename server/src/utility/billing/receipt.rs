@@ -1,9 +1,9 @@
 //! Receipts (U-PAY-11) and tariff documents (U-DET-4) as PDF: the data of a month gathered
-//! from the ledger, then drawn by [`crate::receipt_pdf`] off the async runtime.
+//! from the ledger, then drawn by [`crate::utility::receipt_pdf`] off the async runtime.
 
 use super::service::{AccountRow, AccountsService, stored_zone};
 use crate::error::{db, internal};
-use crate::receipt_pdf::{
+use crate::utility::receipt_pdf::{
     PayeeBlock, ReceiptDocument, ReceiptLine, ReceiptReading, TariffDocument, TariffRow,
     render_receipt, render_tariffs,
 };

@@ -316,7 +316,7 @@ async fn readings_for_all_accounts_are_sent_in_one_go_with_a_result_per_row() {
     each_backend(|app| async move {
         let (client, first) = customer(&app).await;
         // A second account of the same demo provider.
-        let number = server::billing::demo::account_number(2);
+        let number = server::utility::billing::demo::account_number(2);
         let proof: i64 = sqlx::query_scalar(
             "SELECT CAST(SUM(c.amount) AS BIGINT) FROM charges c JOIN accounts a ON a.id = c.account_id \
              WHERE a.number = $1 AND c.period = 202610",
@@ -402,11 +402,11 @@ async fn the_provider_exports_what_was_sent() {
             .await
             .unwrap();
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], server::billing::export::HEADER);
+        assert_eq!(lines[0], server::utility::billing::export::HEADER);
         assert_eq!(lines.len(), 2, "{csv}");
         let expected = format!(
             ";{};HVS;{};;2026-11;",
-            server::billing::demo::account_number(1),
+            server::utility::billing::demo::account_number(1),
             cold.serial
         );
         assert!(lines[1].contains(&expected), "{csv}");
@@ -435,7 +435,7 @@ async fn the_provider_exports_what_was_sent() {
         // The billing side accepts it: «accepted» marks, imported like any file.
         let dir = std::env::temp_dir().join(format!("kabinet-accepted-{}-{}", std::process::id(), app.backend));
         std::fs::create_dir_all(&dir).unwrap();
-        let number = server::billing::demo::account_number(1);
+        let number = server::utility::billing::demo::account_number(1);
         let file = dir.join("accepted.csv");
         std::fs::write(
             &file,
@@ -446,9 +446,9 @@ async fn the_provider_exports_what_was_sent() {
         )
         .unwrap();
         let db = &app.services.db;
-        let kind = server::billing::records::Kind::Accepted;
-        match server::billing::import::import_file(db, kind, &file).await.unwrap() {
-            server::billing::import::ImportOutcome::Refused(rows) => {
+        let kind = server::utility::billing::records::Kind::Accepted;
+        match server::utility::billing::import::import_file(db, kind, &file).await.unwrap() {
+            server::utility::billing::import::ImportOutcome::Refused(rows) => {
                 assert_eq!(rows.len(), 1, "{rows:?}");
                 assert_eq!(rows[0].line, 3, "nothing was sent for September");
             }
@@ -460,8 +460,8 @@ async fn the_provider_exports_what_was_sent() {
         )
         .unwrap();
         assert!(matches!(
-            server::billing::import::import_file(db, kind, &file).await.unwrap(),
-            server::billing::import::ImportOutcome::Stored(1)
+            server::utility::billing::import::import_file(db, kind, &file).await.unwrap(),
+            server::utility::billing::import::ImportOutcome::Stored(1)
         ));
         std::fs::remove_dir_all(dir).ok();
         let history: ReadingHistory = call(&client, &app, "/api/meters/history", &[("account", &account)]).await.unwrap();

@@ -27,7 +27,7 @@ async fn queued(client: &reqwest::Client, app: &TestApp, kind: CaseKind) -> Vec<
 async fn shop_orders_callbacks_and_the_consultant_reach_staff_once() {
     each_backend(|app| async move {
         let showcase = demo(&app, 3, 3).await;
-        server::info::ensure_demo(
+        server::utility::info::ensure_demo(
             &app.services.db,
             server::clock::Clock::today(app.clock.as_ref()),
         )
@@ -356,7 +356,7 @@ async fn a_free_time_is_booked_once_and_cancelling_frees_it() {
     each_backend(|app| async move {
         demo(&app, 3, 3).await;
         let today = server::clock::Clock::today(app.clock.as_ref());
-        server::info::ensure_demo(&app.services.db, today)
+        server::utility::info::ensure_demo(&app.services.db, today)
             .await
             .unwrap();
         ivanov(&app, true).await;

@@ -2,7 +2,7 @@
 //! (the matching is `shared::utility::assistant`); when it does not understand, it says so and offers
 //! an appeal instead of guessing.
 
-use super::CasesService;
+use crate::cases::CasesService;
 use crate::error::db;
 use app::ports::{AccountsPort, CasesPort};
 use shared::ApiError;
