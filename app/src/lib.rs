@@ -1,6 +1,11 @@
 //! Kabinet's user interface: pages and components rendered on the server and hydrated in the
 //! browser, and the server functions they call.
 //!
+//! The platform is at the top of the crate: [`components`], the platform's server functions
+//! ([`api`]) and ports (`ports`, server only). [`shell`] is what every portal shows around its
+//! pages. Each module has its own folder with `pages`, `api` and `ports`: [`utility`] (the
+//! utility cabinet) and [`staff`] (the back-office).
+//!
 //! Server functions stay thin: they take [`ports::AppState`] from the context, parse their
 //! input with `shared` types and call one port. The server crate implements the ports.
 // The payment form's view types nest deeper than the compiler's default query depth.
@@ -9,9 +14,11 @@
 pub mod api;
 pub mod components;
 pub mod lazy;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod shell;
+pub mod staff;
+pub mod utility;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
@@ -24,196 +31,228 @@ use leptos_router::{
 mod routes {
     use crate::lazy_page;
 
-    lazy_page!(LazyHomePage, page_home, crate::pages::home::HomePage);
+    lazy_page!(
+        LazyHomePage,
+        page_home,
+        crate::utility::pages::home::HomePage
+    );
     lazy_page!(
         LazyProfilePage,
         page_profile,
-        crate::pages::profile::ProfilePage
+        crate::utility::pages::profile::ProfilePage
     );
     lazy_page!(
         LazyAgreementPage,
         page_agreement,
-        crate::pages::agreement::AgreementPage
+        crate::shell::agreement::AgreementPage
     );
-    lazy_page!(LazyQrHelpPage, page_qr_help, crate::pages::qr::QrHelpPage);
+    lazy_page!(LazyQrHelpPage, page_qr_help, crate::shell::qr::QrHelpPage);
     lazy_page!(
         LazyQrConfirmPage,
         page_qr_confirm,
-        crate::pages::qr::QrConfirmPage
+        crate::shell::qr::QrConfirmPage
     );
     lazy_page!(
         LazyAddAccountPage,
         page_add_account,
-        crate::pages::accounts::AddAccountPage
+        crate::utility::pages::accounts::AddAccountPage
     );
     lazy_page!(
         LazyRenameAccountPage,
         page_rename_account,
-        crate::pages::accounts::RenameAccountPage
+        crate::utility::pages::accounts::RenameAccountPage
     );
     lazy_page!(
         LazyRemoveAccountPage,
         page_remove_account,
-        crate::pages::accounts::RemoveAccountPage
+        crate::utility::pages::accounts::RemoveAccountPage
     );
     lazy_page!(
         LazyDetailsPage,
         page_details,
-        crate::pages::details::DetailsPage
+        crate::utility::pages::details::DetailsPage
     );
     lazy_page!(
         LazyBillingPage,
         page_billing,
-        crate::pages::billing::BillingPage
+        crate::utility::pages::billing::BillingPage
     );
     lazy_page!(
         LazyMetersPage,
         page_meters,
-        crate::pages::meters::MetersPage
+        crate::utility::pages::meters::MetersPage
     );
     lazy_page!(
         LazyAllReadingsPage,
         page_all_readings,
-        crate::pages::meters::AllReadingsPage
+        crate::utility::pages::meters::AllReadingsPage
     );
-    lazy_page!(LazyPayPage, page_pay, crate::pages::pay::PayPage);
-    lazy_page!(LazyPayAllPage, page_pay_all, crate::pages::pay::PayAllPage);
+    lazy_page!(LazyPayPage, page_pay, crate::utility::pages::pay::PayPage);
+    lazy_page!(
+        LazyPayAllPage,
+        page_pay_all,
+        crate::utility::pages::pay::PayAllPage
+    );
     lazy_page!(
         LazyPaymentRulesPage,
         page_payment_rules,
-        crate::pages::pay::PaymentRulesPage
+        crate::utility::pages::pay::PaymentRulesPage
     );
     lazy_page!(
         LazyPaymentPage,
         page_payment,
-        crate::pages::pay::PaymentPage
+        crate::utility::pages::pay::PaymentPage
     );
     lazy_page!(
         LazyReceiptsPage,
         page_receipts,
-        crate::pages::delivery::ReceiptsPage
+        crate::utility::pages::delivery::ReceiptsPage
     );
     lazy_page!(
         LazyNotificationsPage,
         page_notifications,
-        crate::pages::delivery::NotificationsPage
+        crate::utility::pages::delivery::NotificationsPage
     );
     lazy_page!(
         LazyAutopayPage,
         page_autopay,
-        crate::pages::pay::AutopayPage
+        crate::utility::pages::pay::AutopayPage
     );
     lazy_page!(
         LazyAppealsPage,
         page_appeals,
-        crate::pages::cases::AppealsPage
+        crate::utility::pages::cases::AppealsPage
     );
     lazy_page!(
         LazyNewAppealPage,
         page_new_appeal,
-        crate::pages::cases::NewAppealPage
+        crate::utility::pages::cases::NewAppealPage
     );
     lazy_page!(
         LazyDocumentsPage,
         page_documents,
-        crate::pages::cases::DocumentsPage
+        crate::utility::pages::cases::DocumentsPage
     );
     lazy_page!(
         LazyNewApplicationPage,
         page_new_application,
-        crate::pages::cases::NewApplicationPage
+        crate::utility::pages::cases::NewApplicationPage
     );
-    lazy_page!(LazyCasePage, page_case, crate::pages::cases::CasePage);
+    lazy_page!(
+        LazyCasePage,
+        page_case,
+        crate::utility::pages::cases::CasePage
+    );
     lazy_page!(
         LazyNoticesPage,
         page_notices,
-        crate::pages::cases::NoticesPage
+        crate::utility::pages::cases::NoticesPage
     );
     lazy_page!(
         LazyAssistantPage,
         page_assistant,
-        crate::pages::help::AssistantPage
+        crate::utility::pages::help::AssistantPage
     );
-    lazy_page!(LazyVideoPage, page_video, crate::pages::help::VideoPage);
-    lazy_page!(LazyFaqPage, page_faq, crate::pages::help::FaqPage);
-    lazy_page!(LazyShopPage, page_shop, crate::pages::info::ShopPage);
-    lazy_page!(LazyOrderPage, page_order, crate::pages::info::OrderPage);
+    lazy_page!(
+        LazyVideoPage,
+        page_video,
+        crate::utility::pages::help::VideoPage
+    );
+    lazy_page!(LazyFaqPage, page_faq, crate::utility::pages::help::FaqPage);
+    lazy_page!(
+        LazyShopPage,
+        page_shop,
+        crate::utility::pages::info::ShopPage
+    );
+    lazy_page!(
+        LazyOrderPage,
+        page_order,
+        crate::utility::pages::info::OrderPage
+    );
     lazy_page!(
         LazyPromotionsPage,
         page_promotions,
-        crate::pages::info::PromotionsPage
+        crate::utility::pages::info::PromotionsPage
     );
-    lazy_page!(LazyPollsPage, page_polls, crate::pages::info::PollsPage);
-    lazy_page!(LazyPollPage, page_poll, crate::pages::info::PollPage);
+    lazy_page!(
+        LazyPollsPage,
+        page_polls,
+        crate::utility::pages::info::PollsPage
+    );
+    lazy_page!(
+        LazyPollPage,
+        page_poll,
+        crate::utility::pages::info::PollPage
+    );
     lazy_page!(
         LazyContactsPage,
         page_contacts,
-        crate::pages::info::ContactsPage
+        crate::utility::pages::info::ContactsPage
     );
     lazy_page!(
         LazyBookingPage,
         page_booking,
-        crate::pages::info::BookingPage
+        crate::utility::pages::info::BookingPage
     );
     lazy_page!(
         LazyCallbackPage,
         page_callback,
-        crate::pages::info::CallbackPage
+        crate::utility::pages::info::CallbackPage
     );
     lazy_page!(
         LazyConsultantPage,
         page_consultant,
-        crate::pages::info::ConsultantPage
+        crate::utility::pages::info::ConsultantPage
     );
     lazy_page!(
         LazyStaffQueuePage,
         staff_queue,
-        crate::pages::staff::StaffQueuePage
+        crate::staff::pages::StaffQueuePage
     );
     lazy_page!(
         LazyStaffShopPage,
         staff_shop,
-        crate::pages::staff_info::StaffShopPage
+        crate::utility::pages::staff_info::StaffShopPage
     );
     lazy_page!(
         LazyStaffPromotionsPage,
         staff_promotions,
-        crate::pages::staff_info::StaffPromotionsPage
+        crate::utility::pages::staff_info::StaffPromotionsPage
     );
     lazy_page!(
         LazyStaffPollsPage,
         staff_polls,
-        crate::pages::staff_info::StaffPollsPage
+        crate::utility::pages::staff_info::StaffPollsPage
     );
     lazy_page!(
         LazyStaffOfficesPage,
         staff_offices,
-        crate::pages::staff_info::StaffOfficesPage
+        crate::utility::pages::staff_info::StaffOfficesPage
     );
     lazy_page!(
         LazyStaffLoginPage,
         staff_login,
-        crate::pages::staff::StaffLoginPage
+        crate::staff::pages::StaffLoginPage
     );
     lazy_page!(
         LazyStaffCasePage,
         staff_case,
-        crate::pages::staff::StaffCasePage
+        crate::staff::pages::StaffCasePage
     );
     lazy_page!(
         LazyStaffSettingsPage,
         staff_settings,
-        crate::pages::staff::StaffSettingsPage
+        crate::staff::pages::StaffSettingsPage
     );
     lazy_page!(
         LazyStaffTeamPage,
         staff_team,
-        crate::pages::staff::StaffTeamPage
+        crate::staff::pages::StaffTeamPage
     );
     lazy_page!(
         LazyStaffAuditPage,
         staff_audit,
-        crate::pages::staff::StaffAuditPage
+        crate::staff::pages::StaffAuditPage
     );
 }
 
@@ -250,8 +289,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    pages::SessionVersion::provide();
-    pages::CurrentPerson::provide();
+    shell::SessionVersion::provide();
+    shell::CurrentPerson::provide();
     // Effects run only in the browser, after hydration: mark the page as interactive
     // (for styles that need it, and for the browser tests).
     Effect::new(move |_| {
@@ -273,14 +312,14 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <div class="page">
-                <components::top_bar::TopBar />
-                <components::network::NetworkBanner />
+                <shell::top_bar::TopBar />
+                <shell::network::NetworkBanner />
                 <main id="main" class="page__main">
-                    <Routes fallback=pages::not_found::NotFound>
+                    <Routes fallback=shell::not_found::NotFound>
                         <Route path=StaticSegment("") view={Lazy::<routes::LazyHomePage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("register") view=pages::register::RegisterPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("recover") view=pages::recover::RecoverPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=shell::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("register") view=shell::register::RegisterPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("recover") view=shell::recover::RecoverPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("profile") view={Lazy::<routes::LazyProfilePage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("agreement") view={Lazy::<routes::LazyAgreementPage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("qr") view={Lazy::<routes::LazyQrHelpPage>::new()} ssr=SsrMode::Async />
@@ -329,7 +368,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("staff"), StaticSegment("audit")) view={Lazy::<routes::LazyStaffAuditPage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
-                <components::footer::Footer />
+                <shell::footer::Footer />
             </div>
         </Router>
     }

@@ -28,6 +28,8 @@ pub mod utility;
 pub mod web;
 
 use app::ports::AppState;
+use app::staff::ports::StaffPorts;
+use app::utility::ports::UtilityPorts;
 use clock::Clock;
 use config::Config;
 use db::Db;
@@ -165,13 +167,18 @@ impl Services {
             portal,
             identity: identity.clone(),
             qr_sign_in: qr_sign_in.clone(),
-            accounts: accounts.clone(),
-            meters: accounts.clone(),
             payments: payments.clone(),
             cases: cases.clone(),
-            staff: cases.clone(),
-            delivery: delivery.clone(),
-            info: info.clone(),
+            utility: UtilityPorts {
+                accounts: accounts.clone(),
+                meters: accounts.clone(),
+                delivery: delivery.clone(),
+                info: info.clone(),
+                assistant: cases.clone(),
+            },
+            staff: StaffPorts {
+                back_office: cases.clone(),
+            },
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {

@@ -449,15 +449,6 @@ impl CasesPort for CasesService {
             .collect())
     }
 
-    async fn ask(
-        &self,
-        session: &str,
-        account: Option<i64>,
-        question: &str,
-    ) -> Result<shared::utility::assistant::Answer, ApiError> {
-        self.answer(session, account, question).await
-    }
-
     async fn faq(&self) -> Result<Vec<FaqEntry>, ApiError> {
         let rows: Vec<(i64, String, String, String)> =
             sqlx::query_as("SELECT id, category, question, answer FROM faq ORDER BY position, id")

@@ -1,10 +1,13 @@
 //! «Виртуальный ассистент» (U-APL-4): answers from the selected account's data and the FAQ
-//! (the matching is `shared::utility::assistant`); when it does not understand, it says so and offers
-//! an appeal instead of guessing.
+//! (the matching is `shared::utility::assistant`); when it does not understand, it says so and
+//! offers an appeal instead of guessing. The case service answers, since the FAQ is the case
+//! engine's.
 
 use crate::cases::CasesService;
 use crate::error::db;
-use app::ports::{AccountsPort, CasesPort};
+use app::ports::CasesPort;
+use app::utility::ports::{AccountsPort, AssistantPort};
+use async_trait::async_trait;
 use shared::ApiError;
 use shared::utility::assistant::{Answer, Intent, faq_score, intent};
 
@@ -156,5 +159,17 @@ impl CasesService {
                 understood: false,
             },
         })
+    }
+}
+
+#[async_trait]
+impl AssistantPort for CasesService {
+    async fn ask(
+        &self,
+        session: &str,
+        account: Option<i64>,
+        question: &str,
+    ) -> Result<Answer, ApiError> {
+        self.answer(session, account, question).await
     }
 }

@@ -7,7 +7,7 @@ use crate::clock::{Clock, PROVIDER_UTC_OFFSET_SECS};
 use crate::db::Db;
 use crate::error::db;
 use crate::identity::IdentityService;
-use app::ports::{InfoPort, NewQuestion};
+use app::utility::ports::{InfoPort, NewQuestion};
 use async_trait::async_trait;
 use shared::ApiError;
 use shared::Kopecks;

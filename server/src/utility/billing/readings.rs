@@ -5,7 +5,7 @@
 
 use super::service::AccountsService;
 use crate::error::db;
-use app::ports::MetersPort;
+use app::utility::ports::MetersPort;
 use async_trait::async_trait;
 use shared::ApiError;
 use shared::error::FieldErrors;

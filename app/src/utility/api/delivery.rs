@@ -9,7 +9,11 @@ use shared::utility::delivery::{NoticePrefs, ReceiptSettings};
 pub async fn load_receipt_settings() -> Result<ReceiptSettings, ApiError> {
     use crate::ports;
     let token = ports::require_session()?;
-    ports::state()?.delivery.receipt_settings(&token).await
+    ports::state()?
+        .utility
+        .delivery
+        .receipt_settings(&token)
+        .await
 }
 
 /// [Сохранить] of one account: «Электронная квитанция» (an unticked box is not sent) and
@@ -23,6 +27,7 @@ pub async fn save_receipt_setting(
     use crate::ports;
     let token = ports::require_session()?;
     ports::state()?
+        .utility
         .delivery
         .save_receipt_setting(&token, account, electronic.is_some(), &email)
         .await?;
@@ -34,7 +39,7 @@ pub async fn save_receipt_setting(
 pub async fn load_notice_prefs() -> Result<NoticePrefs, ApiError> {
     use crate::ports;
     let token = ports::require_session()?;
-    ports::state()?.delivery.notice_prefs(&token).await
+    ports::state()?.utility.delivery.notice_prefs(&token).await
 }
 
 /// [Сохранить] of the notification settings: the ticked «kind.channel» boxes and the
@@ -48,6 +53,7 @@ pub async fn save_notice_prefs(
     let token = ports::require_session()?;
     let prefs = NoticePrefs::from_form(&on, advertising_consent.is_some());
     ports::state()?
+        .utility
         .delivery
         .save_notice_prefs(&token, &prefs, ports::client_info())
         .await?;

@@ -2,14 +2,14 @@
 //! продукции» (U-PRF-5).
 
 use super::accounts::ApiErrorCard;
-use super::loading;
 use super::profile::ProfileNav;
-use crate::api::delivery::{
-    SaveNoticePrefs, SaveReceiptSetting, load_notice_prefs, load_receipt_settings,
-};
 use crate::components::field::{Field, FormEcho, FormError, action_error};
+use crate::components::loading;
 use crate::components::table::TableWrap;
 use crate::components::upload::FieldMessage;
+use crate::utility::api::delivery::{
+    SaveNoticePrefs, SaveReceiptSetting, load_notice_prefs, load_receipt_settings,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

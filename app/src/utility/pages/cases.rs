@@ -3,13 +3,14 @@
 
 use super::accounts::ApiErrorCard;
 use super::billing::PeriodFilter;
-use super::details::idempotency_key;
-use super::loading;
 use crate::api::cases::{
     AddCaseMessage, CreateCase, RateCase, load_case, load_case_draft, load_case_history,
-    load_case_messages, load_notices,
+    load_notices,
 };
+use crate::components::case::{FileLink, History, LiveMessages};
 use crate::components::field::{Field, FormError, action_error};
+use crate::components::idempotency::idempotency_key;
+use crate::components::loading;
 use crate::components::upload::{FieldMessage, FileInput, UploadErrors, form_value, picked_files};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,8 +18,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
 use shared::ApiError;
 use shared::cases::{
-    self, CaseCard, CaseDraft, CaseFile, CaseForm, CaseHistory, CaseKind, CaseSummary, FieldKind,
-    Topic, field,
+    self, CaseCard, CaseDraft, CaseForm, CaseHistory, CaseKind, CaseSummary, FieldKind, Topic,
+    field,
 };
 
 /// What a case page shows when its data cannot be had.
@@ -120,18 +121,6 @@ fn CaseLine(c: CaseSummary, documents: bool) -> impl IntoView {
             <span class=format!("status status--{}", c.status.code())>{status}</span>
             {documents.then(|| c.files.iter().map(|f| view! { <FileLink f=f.clone() caption="Скачать документ" /> }).collect_view())}
         </li>
-    }
-}
-
-/// A download link for a case's file.
-#[component]
-fn FileLink(f: CaseFile, caption: &'static str) -> impl IntoView {
-    let label = format!("{caption} «{}» ({})", f.name, cases::size_caption(f.size));
-    view! {
-        <a class="file-link" href=f.href() download="" aria-label=label>
-            <span aria-hidden="true">"📎 "</span>
-            {format!("{} ({})", f.name, cases::size_caption(f.size))}
-        </a>
     }
 }
 
@@ -609,7 +598,7 @@ fn OrderPay(number: String, order: shared::utility::info::OrderPayment) -> impl 
         }
         .into_any();
     }
-    let errors = UploadErrors::new(<crate::api::payments::PayOrder as ServerFn>::PATH);
+    let errors = UploadErrors::new(<crate::utility::api::payments::PayOrder as ServerFn>::PATH);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         use leptos::wasm_bindgen::JsCast;
         let Some(form) = ev
@@ -630,7 +619,7 @@ fn OrderPay(number: String, order: shared::utility::info::OrderPayment) -> impl 
     };
     view! {
         <h2 id="order-pay">"Оплата заказа"</h2>
-        <form method="post" action={<crate::api::payments::PayOrder as ServerFn>::PATH}
+        <form method="post" action={<crate::utility::api::payments::PayOrder as ServerFn>::PATH}
             on:submit=on_submit novalidate=true aria-labelledby="order-pay">
             <input type="hidden" name="number" value=number />
             <input type="hidden" name="key" value=idempotency_key() />
@@ -654,98 +643,6 @@ fn OrderPay(number: String, order: shared::utility::info::OrderPayment) -> impl 
             <FormError message=errors.form() />
             <button type="submit" class="button button--primary">"Оплатить заказ"</button>
         </form>
-    }
-    .into_any()
-}
-
-/// The history of a case's statuses.
-#[component]
-pub fn History(events: Vec<shared::cases::CaseEvent>) -> impl IntoView {
-    view! {
-        <ol class="case-history">
-            {events.into_iter().map(|e| view! {
-                <li>
-                    <span class="case-history__at">{e.at}</span>" — "
-                    <strong>{e.status}</strong>
-                    {format!(" ({})", e.actor)}
-                    {(!e.comment.is_empty()).then(|| view! { <span class="case-history__comment">{format!(": {}", e.comment)}</span> })}
-                </li>
-            }).collect_view()}
-        </ol>
-    }
-}
-
-/// A message of a case with its files.
-#[component]
-fn MessageItem(m: shared::cases::CaseMessage) -> impl IntoView {
-    view! {
-        <li class="message" class:message--staff=m.from_staff>
-            <p class="message__meta"><strong>{m.author.clone()}</strong>" · "{m.at.clone()}</p>
-            {(!m.body.is_empty()).then(|| view! { <p class="message__body">{m.body.clone()}</p> })}
-            {(!m.files.is_empty()).then(|| view! {
-                <p class="message__files">
-                    {m.files.iter().map(|f| view! { <FileLink f=f.clone() caption="Скачать файл" /> }).collect_view()}
-                </p>
-            })}
-        </li>
-    }
-}
-
-/// How often an open card asks for new messages once the page is live.
-const LIVE_MESSAGES_EVERY: std::time::Duration = std::time::Duration::from_secs(4);
-
-/// The conversation of a case, for its customer or (`staff`) in the back-office. While the
-/// case is open and the page is live, it asks for the messages every few seconds (while the
-/// tab is shown) and adds the new ones at the end of the list, which is a polite live region:
-/// a message from the other side (the web consultant's chat) appears, and is read out,
-/// without a reload, and nothing typed in the form below is lost. Without script the card
-/// shows the conversation as it was when loaded. Needs a heading with the id `messages`.
-#[component]
-pub fn LiveMessages(
-    #[prop(optional)] staff: bool,
-    number: String,
-    messages: Vec<shared::cases::CaseMessage>,
-    open: bool,
-) -> impl IntoView {
-    let shown = RwSignal::new(messages);
-    if open {
-        Effect::new(move |_| {
-            let number = number.clone();
-            let poll = move || {
-                if document().hidden() {
-                    return;
-                }
-                let number = number.clone();
-                leptos::task::spawn_local(async move {
-                    let fresh = if staff {
-                        crate::api::staff::load_staff_case_messages(number).await
-                    } else {
-                        load_case_messages(number).await
-                    };
-                    if let Ok(fresh) = fresh
-                        && shown.with_untracked(|m| *m != fresh)
-                    {
-                        shown.set(fresh);
-                    }
-                });
-            };
-            if let Ok(handle) = set_interval_with_handle(poll, LIVE_MESSAGES_EVERY) {
-                on_cleanup(move || handle.clear());
-            }
-        });
-    }
-    view! {
-        <div role="log" aria-labelledby="messages">
-            {move || shown.with(|m| m.is_empty()).then(|| view! { <p class="empty">"Сообщений нет."</p> })}
-            <ol class="messages">
-                <For
-                    each=move || shown.get().into_iter().enumerate()
-                    // Messages are only ever added at the end: a message keeps its place.
-                    key=|(i, m)| (*i, m.at.clone())
-                    children=|(_, m)| view! { <MessageItem m /> }
-                />
-            </ol>
-        </div>
     }
     .into_any()
 }

@@ -13,6 +13,7 @@ pub async fn load_reading_sheet(account: i64) -> Result<ReadingSheet, ApiError> 
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .meters
         .reading_sheet(&session, account)
         .await
@@ -32,6 +33,7 @@ pub async fn submit_readings(
     let session = ports::require_session()?;
     let values = rows.into_iter().zip(values).collect();
     ports::state()?
+        .utility
         .meters
         .submit_readings(&session, account, values, confirm.is_some(), &key)
         .await?;
@@ -49,6 +51,7 @@ pub async fn load_reading_history(
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .meters
         .reading_history(&session, account, from, to)
         .await
@@ -59,7 +62,11 @@ pub async fn load_reading_history(
 pub async fn load_reading_sheets() -> Result<Vec<ReadingSheet>, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.meters.reading_sheets(&session).await
+    ports::state()?
+        .utility
+        .meters
+        .reading_sheets(&session)
+        .await
 }
 
 /// [Передать показания] of «Передать показания по всем лицевым счетам»: `rows[i]` is
@@ -99,6 +106,7 @@ pub async fn submit_all_readings(
     let mut fields = Vec::new();
     for (account, values) in by_account {
         let result = state
+            .utility
             .meters
             .submit_readings(
                 &session,

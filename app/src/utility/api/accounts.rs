@@ -16,7 +16,7 @@ use shared::utility::billing::{
 pub async fn list_accounts() -> Result<Vec<AccountCard>, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.accounts.list(&session).await
+    ports::state()?.utility.accounts.list(&session).await
 }
 
 /// The selected account's block (U-ACC-4): the account asked for when it is the customer's,
@@ -26,12 +26,17 @@ pub async fn load_overview(account: Option<i64>) -> Result<Option<AccountOvervie
     use crate::ports;
     let session = ports::require_session()?;
     let state = ports::state()?;
-    let list = state.accounts.list(&session).await?;
+    let list = state.utility.accounts.list(&session).await?;
     let chosen = account
         .filter(|id| list.iter().any(|a| a.id == *id))
         .or_else(|| list.first().map(|a| a.id));
     match chosen {
-        Some(id) => state.accounts.overview(&session, id).await.map(Some),
+        Some(id) => state
+            .utility
+            .accounts
+            .overview(&session, id)
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
@@ -40,7 +45,7 @@ pub async fn load_overview(account: Option<i64>) -> Result<Option<AccountOvervie
 #[server(endpoint = "accounts/branches")]
 pub async fn list_branches() -> Result<Vec<BranchOption>, ApiError> {
     use crate::ports;
-    ports::state()?.accounts.branches().await
+    ports::state()?.utility.accounts.branches().await
 }
 
 /// [Добавить] of «Добавление лицевого счета» (U-ACC-1); an unticked checkbox is not sent.
@@ -53,13 +58,14 @@ pub async fn link_account(
 ) -> Result<(), ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    let request = ports::LinkRequest {
+    let request = crate::utility::ports::LinkRequest {
         branch,
         number,
         proof,
         e_receipt: e_receipt.is_some(),
     };
     let account = ports::state()?
+        .utility
         .accounts
         .link(&session, request, ports::client_info())
         .await?;
@@ -72,7 +78,11 @@ pub async fn link_account(
 pub async fn unlink_account(account: i64) -> Result<(), ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.accounts.unlink(&session, account).await?;
+    ports::state()?
+        .utility
+        .accounts
+        .unlink(&session, account)
+        .await?;
     leptos_axum::redirect("/?done=unlinked");
     Ok(())
 }
@@ -83,6 +93,7 @@ pub async fn rename_account(account: i64, name: String) -> Result<(), ApiError> 
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .accounts
         .rename(&session, account, &name)
         .await?;
@@ -96,6 +107,7 @@ pub async fn subscribe_e_receipt(account: i64) -> Result<(), ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .accounts
         .subscribe_e_receipt(&session, account)
         .await?;
@@ -108,7 +120,11 @@ pub async fn subscribe_e_receipt(account: i64) -> Result<(), ApiError> {
 pub async fn load_details(account: i64) -> Result<AccountDetails, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.accounts.details(&session, account).await
+    ports::state()?
+        .utility
+        .accounts
+        .details(&session, account)
+        .await
 }
 
 /// «История тарифов» (U-DET-4) for the chosen months.
@@ -121,6 +137,7 @@ pub async fn load_tariffs(
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .accounts
         .tariffs(&session, account, from, to)
         .await
@@ -136,6 +153,7 @@ pub async fn load_history(
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .accounts
         .history(&session, account, from, to)
         .await
@@ -151,6 +169,7 @@ pub async fn load_statistics(
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .accounts
         .statistics(&session, account, from, to)
         .await
@@ -188,11 +207,12 @@ pub async fn request_details_change(
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let number = ports::state()?
+        .utility
         .accounts
         .request_details_change(
             &session,
             account,
-            ports::DetailsChange { fields, comment },
+            crate::utility::ports::DetailsChange { fields, comment },
             &key,
         )
         .await?;
@@ -211,6 +231,7 @@ pub async fn report_meter_fault(
     use crate::ports;
     let session = ports::require_session()?;
     let number = ports::state()?
+        .utility
         .accounts
         .report_meter_fault(&session, account, meter, &description, &key)
         .await?;

@@ -3,11 +3,12 @@
 
 use super::accounts::{AccountNav, ApiErrorCard, account_param};
 use super::billing::{PeriodFilter, SectionTabs, use_tab};
-use super::details::{Meters, idempotency_key};
-use crate::api::accounts::load_details;
-use crate::api::meters::{SubmitReadings, load_reading_history, load_reading_sheet};
+use super::details::Meters;
 use crate::components::field::{FormEcho, FormError, action_error};
+use crate::components::idempotency::idempotency_key;
 use crate::components::table::TableWrap;
+use crate::utility::api::accounts::load_details;
+use crate::utility::api::meters::{SubmitReadings, load_reading_history, load_reading_sheet};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -370,7 +371,10 @@ pub fn ReadingLine(
 /// whose window is open, each meter's row, sent in one go with a result per row.
 #[component]
 pub fn AllReadingsPage() -> impl IntoView {
-    let sheets = Resource::new(|| (), |_| crate::api::meters::load_reading_sheets());
+    let sheets = Resource::new(
+        || (),
+        |_| crate::utility::api::meters::load_reading_sheets(),
+    );
     view! {
         <Title text="Передать показания по всем лицевым счетам" />
         <section class="card meters" aria-labelledby="all-readings-title">
@@ -389,7 +393,7 @@ pub fn AllReadingsPage() -> impl IntoView {
 
 #[component]
 fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
-    use crate::api::meters::SubmitAllReadings;
+    use crate::utility::api::meters::SubmitAllReadings;
     let query = use_query_map();
     let done = move || query.read().get("done").is_some();
     let submit = ServerAction::<SubmitAllReadings>::new();

@@ -1,11 +1,11 @@
 //! Personal accounts on the main page (U-ACC-3..6) and the pages that add, rename and remove
 //! one (U-ACC-1, U-ACC-2).
 
-use crate::api::accounts::{
+use crate::components::field::{Field, FormError, action_error, rule};
+use crate::utility::api::accounts::{
     LinkAccount, RenameAccount, SubscribeEReceipt, UnlinkAccount, list_accounts, list_branches,
     load_overview,
 };
-use crate::components::field::{Field, FormError, action_error, rule};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,31 +1,19 @@
-//! One module per page.
+//! The shell: what every portal shows around its pages — the top bar, the footer, the
+//! network banner, the not-found page — and the pages of signing in, registering, recovering
+//! a password, the agreement and sign-in by QR code. The browser loads it first; every
+//! module's pages are chunks of their own (see [`crate::lazy`]).
 
-pub mod accounts;
 pub mod agreement;
-pub mod billing;
-pub mod cases;
-pub mod delivery;
-pub mod details;
-pub mod help;
-pub mod home;
-pub mod info;
-pub mod meters;
+pub mod footer;
+pub mod network;
 pub mod not_found;
-pub mod pay;
-pub mod profile;
 pub mod qr;
 pub mod recover;
 pub mod register;
 pub mod sign_in;
-pub mod staff;
-pub mod staff_info;
+pub mod top_bar;
 
 use leptos::prelude::*;
-
-/// What a page shows while its data is on the way.
-pub fn loading() -> impl IntoView {
-    view! { <p class="card skeleton" aria-busy="true">"Загрузка…"</p> }
-}
 use shared::ApiError;
 use shared::identity::PersonSummary;
 

@@ -19,6 +19,7 @@ pub async fn staff_sign_in(login: String, password: String) -> Result<(), ApiErr
     let state = ports::state()?;
     let session = state
         .staff
+        .back_office
         .sign_in(&login, &password, ports::client_info())
         .await?;
     ports::set_cookie(
@@ -36,7 +37,7 @@ pub async fn staff_sign_out() -> Result<(), ApiError> {
     use crate::ports;
     let state = ports::state()?;
     if let Some(token) = ports::cookie(ports::STAFF_COOKIE) {
-        state.staff.sign_out(&token).await?;
+        state.staff.back_office.sign_out(&token).await?;
     }
     ports::set_cookie(ports::STAFF_COOKIE, "", 0, state.secure_cookies);
     leptos_axum::redirect("/staff/login");
@@ -48,7 +49,7 @@ pub async fn staff_sign_out() -> Result<(), ApiError> {
 pub async fn staff_me() -> Result<Option<StaffMember>, ApiError> {
     use crate::ports;
     match ports::cookie(ports::STAFF_COOKIE) {
-        Some(token) => ports::state()?.staff.me(&token).await,
+        Some(token) => ports::state()?.staff.back_office.me(&token).await,
         None => Ok(None),
     }
 }
@@ -74,14 +75,22 @@ pub async fn load_queue(
         search: search.unwrap_or_default(),
         mine: mine.is_some_and(|m| !m.is_empty()),
     };
-    ports::state()?.staff.queue(&token, filter).await
+    ports::state()?
+        .staff
+        .back_office
+        .queue(&token, filter)
+        .await
 }
 
 #[server(endpoint = "staff/case")]
 pub async fn load_staff_case(number: String) -> Result<StaffCase, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.staff.case(&token, &number).await
+    ports::state()?
+        .staff
+        .back_office
+        .case(&token, &number)
+        .await
 }
 
 /// The conversation of a case, asked for again by its open card in the back-office every few
@@ -103,6 +112,7 @@ pub async fn staff_act(data: MultipartData) -> Result<(), ApiError> {
     let number = upload.text("number");
     let result = ports::state()?
         .staff
+        .back_office
         .act(
             &token,
             &number,
@@ -131,7 +141,7 @@ pub async fn staff_act(data: MultipartData) -> Result<(), ApiError> {
 pub async fn load_staff_settings() -> Result<StaffSettings, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.staff.settings(&token).await
+    ports::state()?.staff.back_office.settings(&token).await
 }
 
 #[server(endpoint = "staff/topic")]
@@ -144,6 +154,7 @@ pub async fn save_topic(
     let token = ports::require_staff()?;
     ports::state()?
         .staff
+        .back_office
         .save_topic(&token, id, &title, id.is_none() || active.is_some())
         .await?;
     leptos_axum::redirect("/staff/settings?saved=1");
@@ -156,6 +167,7 @@ pub async fn set_application_topic(code: String, active: String) -> Result<(), A
     let token = ports::require_staff()?;
     ports::state()?
         .staff
+        .back_office
         .set_application_topic(&token, &code, active == "1")
         .await?;
     leptos_axum::redirect("/staff/settings?saved=1#application-topics");
@@ -174,6 +186,7 @@ pub async fn save_faq(
     let token = ports::require_staff()?;
     ports::state()?
         .staff
+        .back_office
         .save_faq(
             &token,
             id,
@@ -194,7 +207,7 @@ pub async fn save_faq(
 pub async fn load_team() -> Result<Vec<StaffMember>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.staff.team(&token).await
+    ports::state()?.staff.back_office.team(&token).await
 }
 
 #[server(endpoint = "staff/add_member")]
@@ -208,6 +221,7 @@ pub async fn add_member(
     let token = ports::require_staff()?;
     ports::state()?
         .staff
+        .back_office
         .add_member(&token, &login, &name, &role, &password)
         .await?;
     leptos_axum::redirect("/staff/team?added=1");
@@ -220,6 +234,7 @@ pub async fn set_member_active(id: i64, active: String) -> Result<(), ApiError> 
     let token = ports::require_staff()?;
     ports::state()?
         .staff
+        .back_office
         .set_member_active(&token, id, active == "1")
         .await?;
     leptos_axum::redirect(&format!("/staff/team?changed={id}-{active}"));
@@ -230,5 +245,5 @@ pub async fn set_member_active(id: i64, active: String) -> Result<(), ApiError> 
 pub async fn load_audit() -> Result<Vec<AuditEntry>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.staff.audit(&token).await
+    ports::state()?.staff.back_office.audit(&token).await
 }

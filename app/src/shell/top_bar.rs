@@ -4,7 +4,7 @@
 //! element, so it opens without script too.
 
 use crate::api::auth::SignOut;
-use crate::pages::{CurrentPerson, SessionVersion};
+use crate::shell::{CurrentPerson, SessionVersion};
 use leptos::prelude::*;
 
 /// The sections of the cabinet: address and caption.

@@ -3,12 +3,12 @@
 //! the web consultant.
 
 use super::accounts::ApiErrorCard;
-use super::details::idempotency_key;
-use super::loading;
 use crate::api::cases::load_case_draft;
-use crate::api::info::*;
 use crate::components::field::{Field, FormError, action_error, rule};
+use crate::components::idempotency::idempotency_key;
+use crate::components::loading;
 use crate::components::upload::{FieldMessage, UploadErrors, form_value};
+use crate::utility::api::info::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,8 +1,8 @@
 use super::info::PromotionList;
-use super::sign_in::SignInPage;
-use super::{CurrentPerson, SessionVersion};
 use crate::api::auth::{ConfirmEmail, SendEmailConfirmation};
 use crate::components::field::{Field, FormError, action_error, rule};
+use crate::shell::sign_in::SignInPage;
+use crate::shell::{CurrentPerson, SessionVersion};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -60,7 +60,7 @@ fn Cabinet(person: PersonSummary) -> impl IntoView {
 /// The main page's general links (U-ACC-3); «Опросы» and «Акции» are inactive when empty.
 #[component]
 fn GeneralLinks(person: PersonSummary) -> impl IntoView {
-    use crate::components::top_bar::section_active;
+    use crate::shell::top_bar::section_active;
     let links = [
         ("/pay-all", "Комплексные операции по лицевым счетам"),
         ("/shop", "Интернет-магазин"),
@@ -89,7 +89,7 @@ fn GeneralLinks(person: PersonSummary) -> impl IntoView {
 /// The current promotions as a slider (U-ACC-7): cards that scroll sideways on a phone.
 #[component]
 fn PromotionSlider() -> impl IntoView {
-    let promotions = Resource::new(|| (), |_| crate::api::info::load_promotions());
+    let promotions = Resource::new(|| (), |_| crate::utility::api::info::load_promotions());
     view! {
         <section class="card promotion-slider" aria-labelledby="slider-title">
             <h2 id="slider-title">"Акции"</h2>

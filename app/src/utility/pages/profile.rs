@@ -1,12 +1,12 @@
 //! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-3, U-PRF-8), and the links between the
 //! profile's sections.
 
-use super::{CurrentPerson, SessionVersion};
 use crate::api::profile::{
-    ChangePassword, ConfirmContactChange, DeleteAccount, RequestContactChange, SetShowHints,
-    UpdateNames,
+    ChangePassword, ConfirmContactChange, RequestContactChange, SetShowHints, UpdateNames,
 };
 use crate::components::field::{Field, FormError, PasswordChecklist, action_error, rule};
+use crate::shell::{CurrentPerson, SessionVersion};
+use crate::utility::api::profile::DeleteAccount;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -195,7 +195,7 @@ fn Profile(person: PersonSummary) -> impl IntoView {
 /// from now on, the current password, then [Удалить]. `email` is the confirmed address.
 #[component]
 fn AccountDeletion(email: Option<String>) -> impl IntoView {
-    let accounts = Resource::new(|| (), |_| crate::api::accounts::list_accounts());
+    let accounts = Resource::new(|| (), |_| crate::utility::api::accounts::list_accounts());
     let email = StoredValue::new(email);
     let query = use_query_map();
     let editing = move || query.read().get("edit").as_deref() == Some("delete");

@@ -3,10 +3,11 @@
 //! answer live in the address, so it works without script and can be shared.
 
 use super::accounts::ApiErrorCard;
-use super::loading;
-use crate::api::accounts::list_accounts;
-use crate::api::cases::{ask_assistant, load_faq};
+use crate::api::cases::load_faq;
 use crate::api::portal::get_portal_info;
+use crate::components::loading;
+use crate::utility::api::accounts::list_accounts;
+use crate::utility::api::assistant::ask_assistant;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 #[server(endpoint = "info/shop")]
 pub async fn load_shop() -> Result<Vec<ShopItem>, ApiError> {
-    crate::ports::state()?.info.shop().await
+    crate::ports::state()?.utility.info.shop().await
 }
 
 /// [Оформить заказ]: a case for staff; the browser goes to its card.
@@ -25,6 +25,7 @@ pub async fn place_order(
     use crate::ports;
     let session = ports::require_session()?;
     let number = ports::state()?
+        .utility
         .info
         .order(&session, item, account, &phone, &comment, &key)
         .await?;
@@ -34,14 +35,14 @@ pub async fn place_order(
 
 #[server(endpoint = "info/promotions")]
 pub async fn load_promotions() -> Result<Vec<Promotion>, ApiError> {
-    crate::ports::state()?.info.promotions().await
+    crate::ports::state()?.utility.info.promotions().await
 }
 
 #[server(endpoint = "info/polls")]
 pub async fn load_polls() -> Result<Vec<Poll>, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
-    ports::state()?.info.polls(&session).await
+    ports::state()?.utility.info.polls(&session).await
 }
 
 /// The answers of a poll: `a[q<question>]` holds the chosen option or the text,
@@ -55,6 +56,7 @@ pub async fn answer_poll(
     let session = ports::require_session()?;
     let answers = shared::utility::info::parse_poll_form(&a);
     ports::state()?
+        .utility
         .info
         .answer_poll(&session, poll, &answers)
         .await?;
@@ -64,7 +66,7 @@ pub async fn answer_poll(
 
 #[server(endpoint = "info/offices")]
 pub async fn load_offices() -> Result<Vec<Office>, ApiError> {
-    crate::ports::state()?.info.offices().await
+    crate::ports::state()?.utility.info.offices().await
 }
 
 #[server(endpoint = "info/booking")]
@@ -75,6 +77,7 @@ pub async fn load_booking(
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .info
         .booking_sheet(&session, office, day.as_deref())
         .await
@@ -91,7 +94,11 @@ pub async fn book(
     use crate::ports;
     let session = ports::require_session()?;
     let slot = slot.ok_or_else(|| ApiError::field("slot", "Выберите время приема"))?;
-    ports::state()?.info.book(&session, slot, &topic).await?;
+    ports::state()?
+        .utility
+        .info
+        .book(&session, slot, &topic)
+        .await?;
     leptos_axum::redirect(&format!(
         "/contacts/booking?office={office}&day={}&booked=1",
         shared::contact::url_encode(&day)
@@ -104,6 +111,7 @@ pub async fn cancel_booking(booking: i64) -> Result<(), ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?
+        .utility
         .info
         .cancel_booking(&session, booking)
         .await?;
@@ -122,6 +130,7 @@ pub async fn request_callback(
     use crate::ports;
     let session = ports::require_session()?;
     let number = ports::state()?
+        .utility
         .info
         .callback(&session, &phone, &time, &topic, &key)
         .await?;
@@ -135,6 +144,7 @@ pub async fn ask_consultant(question: String, key: String) -> Result<(), ApiErro
     use crate::ports;
     let session = ports::require_session()?;
     let number = ports::state()?
+        .utility
         .info
         .consult(&session, &question, &key)
         .await?;
@@ -148,7 +158,7 @@ pub async fn ask_consultant(question: String, key: String) -> Result<(), ApiErro
 pub async fn staff_shop() -> Result<Vec<ShopItem>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.info.staff_shop(&token).await
+    ports::state()?.utility.info.staff_shop(&token).await
 }
 
 #[server(endpoint = "staff/info/shop/save")]
@@ -163,6 +173,7 @@ pub async fn save_shop_item(
     use crate::ports;
     let token = ports::require_staff()?;
     ports::state()?
+        .utility
         .info
         .save_shop_item(
             &token,
@@ -182,7 +193,7 @@ pub async fn save_shop_item(
 pub async fn staff_promotions() -> Result<Vec<Promotion>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.info.staff_promotions(&token).await
+    ports::state()?.utility.info.staff_promotions(&token).await
 }
 
 #[server(endpoint = "staff/info/promotions/save")]
@@ -196,7 +207,7 @@ pub async fn save_promotion(
 ) -> Result<(), ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    let info = ports::state()?.info;
+    let info = ports::state()?.utility.info;
     match (id, delete) {
         (Some(id), Some(_)) => info.delete_promotion(&token, id).await?,
         _ => {
@@ -212,11 +223,11 @@ pub async fn save_promotion(
 pub async fn staff_polls() -> Result<Vec<Poll>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.info.staff_polls(&token).await
+    ports::state()?.utility.info.staff_polls(&token).await
 }
 
-/// A new poll: up to [`shared::utility::info::NEW_POLL_QUESTIONS`] questions, each with its kind and
-/// (for choices) one option per line.
+/// A new poll: up to [`shared::utility::info::NEW_POLL_QUESTIONS`] questions, each with its
+/// kind and (for choices) one option per line.
 #[server(endpoint = "staff/info/polls/create")]
 pub async fn create_poll(
     title: String,
@@ -229,10 +240,10 @@ pub async fn create_poll(
     use crate::ports;
     use shared::utility::info::QuestionKind;
     let token = ports::require_staff()?;
-    let asked: Vec<ports::NewQuestion> = questions
+    let asked: Vec<crate::utility::ports::NewQuestion> = questions
         .iter()
         .enumerate()
-        .map(|(i, text)| ports::NewQuestion {
+        .map(|(i, text)| crate::utility::ports::NewQuestion {
             text: text.clone(),
             kind: kinds
                 .get(i)
@@ -245,6 +256,7 @@ pub async fn create_poll(
         })
         .collect();
     ports::state()?
+        .utility
         .info
         .create_poll(&token, &title, &description, &ends_on, &asked)
         .await?;
@@ -256,7 +268,7 @@ pub async fn create_poll(
 pub async fn close_poll(id: i64) -> Result<(), ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.info.close_poll(&token, id).await?;
+    ports::state()?.utility.info.close_poll(&token, id).await?;
     leptos_axum::redirect("/staff/polls?closed=1");
     Ok(())
 }
@@ -265,7 +277,7 @@ pub async fn close_poll(id: i64) -> Result<(), ApiError> {
 pub async fn staff_offices() -> Result<Vec<Office>, ApiError> {
     use crate::ports;
     let token = ports::require_staff()?;
-    ports::state()?.info.staff_offices(&token).await
+    ports::state()?.utility.info.staff_offices(&token).await
 }
 
 #[server(endpoint = "staff/info/offices/save")]
@@ -286,6 +298,7 @@ pub async fn save_office(
         phone,
     };
     ports::state()?
+        .utility
         .info
         .save_office(&token, id, &office)
         .await?;
@@ -305,6 +318,7 @@ pub async fn open_slots(
     use crate::ports;
     let token = ports::require_staff()?;
     let added = ports::state()?
+        .utility
         .info
         .open_slots(&token, office, &day, &from, &to, &step)
         .await?;
@@ -320,6 +334,7 @@ pub async fn staff_bookings(day: Option<String>) -> Result<Vec<Booking>, ApiErro
     use crate::ports;
     let token = ports::require_staff()?;
     ports::state()?
+        .utility
         .info
         .staff_bookings(&token, day.as_deref())
         .await

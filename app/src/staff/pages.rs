@@ -1,17 +1,17 @@
 //! The back-office (`/staff`): staff sign-in, the queue of cases, a case with its moves,
 //! the provider's topics and FAQ, the team and the audit log.
 
-use super::cases::{History, LiveMessages};
-use super::details::idempotency_key;
-use super::loading;
-use crate::api::staff::{
+use crate::components::case::{History, LiveMessages};
+use crate::components::field::{Field, FormError, action_error};
+use crate::components::idempotency::idempotency_key;
+use crate::components::loading;
+use crate::components::table::TableWrap;
+use crate::components::upload::{FieldMessage, FileInput, UploadErrors, form_value};
+use crate::staff::api::{
     AddMember, SaveFaq, SaveTopic, SetApplicationTopic, SetMemberActive, StaffAct, StaffSignIn,
     StaffSignOut, load_audit, load_queue, load_staff_case, load_staff_settings, load_team,
     staff_me,
 };
-use crate::components::field::{Field, FormError, action_error};
-use crate::components::table::TableWrap;
-use crate::components::upload::{FieldMessage, FileInput, UploadErrors, form_value};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -4,9 +4,9 @@
 //! can be bookmarked without script.
 
 use super::accounts::{AccountNav, ApiErrorCard, BalanceText, account_param};
-use crate::api::accounts::{load_history, load_statistics};
 use crate::components::chart::{Chart, ChartKind, ChartSeries};
 use crate::components::table::TableWrap;
+use crate::utility::api::accounts::{load_history, load_statistics};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -2,11 +2,11 @@
 //! with their results, offices with their appointment times and the day's bookings. The
 //! callback requests and the web consultant's conversations are cases in the queue.
 
-use super::loading;
-use super::staff::{StaffError, StaffNav};
-use crate::api::info::*;
 use crate::components::field::{Field, FormError, action_error};
+use crate::components::loading;
 use crate::components::upload::FieldMessage;
+use crate::staff::pages::{StaffError, StaffNav};
+use crate::utility::api::info::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};

@@ -4,12 +4,12 @@
 //! платежные реквизиты» with autopay (`/profile/autopay`, U-PRF-6).
 
 use super::accounts::{AccountNav, ApiErrorCard, account_param};
-use super::details::idempotency_key;
-use crate::api::payments::{
+use crate::components::field::{FormEcho, FormError, action_error, use_interactive};
+use crate::components::idempotency::idempotency_key;
+use crate::components::table::TableWrap;
+use crate::utility::api::payments::{
     Pay, StartAutopay, StopAutopay, load_autopays, load_pay_sheet, load_payment,
 };
-use crate::components::field::{FormEcho, FormError, action_error, use_interactive};
-use crate::components::table::TableWrap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
