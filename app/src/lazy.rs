@@ -118,7 +118,6 @@ fn show_message_over_server_html() {
 /// one area share its prefix (`staff_…` for the back-office).
 // rustfmt re-indents the `cfg_attr` below on every run: the macro keeps its own layout.
 #[rustfmt::skip]
-#[macro_export]
 macro_rules! lazy_page {
     ($route:ident, $chunk:ident, $component:path) => {
         pub struct $route;

@@ -1,6 +1,11 @@
 //! Kabinet's user interface: pages and components rendered on the server and hydrated in the
 //! browser, and the server functions they call.
 //!
+//! The platform is at the top of the crate: [`components`], the platform's server functions
+//! ([`api`]) and ports (`ports`, server only). [`shell`] is what every portal shows around its
+//! pages. Each module has its own folder with `pages`, `api` and `ports`: [`utility`] (the
+//! utility cabinet) and [`staff`] (the back-office).
+//!
 //! Server functions stay thin: they take [`ports::AppState`] from the context, parse their
 //! input with `shared` types and call one port. The server crate implements the ports.
 // The payment form's view types nest deeper than the compiler's default query depth.
@@ -8,10 +13,13 @@
 
 pub mod api;
 pub mod components;
+#[macro_use]
 pub mod lazy;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod shell;
+pub mod staff;
+pub mod utility;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
@@ -22,153 +30,215 @@ use leptos_router::{
 
 /// The lazily loaded pages (see [`lazy`]): every page but «not found», a chunk per area.
 mod routes {
-    use crate::lazy_page;
-
     lazy_page!(
         LazyRecoverPage,
         signed_out,
-        crate::pages::recover::RecoverPage
+        crate::shell::recover::RecoverPage
     );
     lazy_page!(
         LazyRegisterPage,
         signed_out,
-        crate::pages::register::RegisterPage
+        crate::shell::register::RegisterPage
     );
     lazy_page!(
         LazySignInPage,
         signed_out,
-        crate::pages::sign_in::SignInPage
+        crate::shell::sign_in::SignInPage
     );
-    lazy_page!(LazyHomePage, page_home, crate::pages::home::HomePage);
-    lazy_page!(LazyProfilePage, profile, crate::pages::profile::ProfilePage);
+    lazy_page!(
+        LazyHomePage,
+        page_home,
+        crate::utility::pages::home::HomePage
+    );
+    lazy_page!(
+        LazyProfilePage,
+        profile,
+        crate::utility::pages::profile::ProfilePage
+    );
     lazy_page!(
         LazyAgreementPage,
         signed_out,
-        crate::pages::agreement::AgreementPage
+        crate::shell::agreement::AgreementPage
     );
-    lazy_page!(LazyQrHelpPage, signed_out, crate::pages::qr::QrHelpPage);
+    lazy_page!(LazyQrHelpPage, signed_out, crate::shell::qr::QrHelpPage);
     lazy_page!(
         LazyQrConfirmPage,
         signed_out,
-        crate::pages::qr::QrConfirmPage
+        crate::shell::qr::QrConfirmPage
     );
     lazy_page!(
         LazyAddAccountPage,
         account,
-        crate::pages::accounts::AddAccountPage
+        crate::utility::pages::accounts::AddAccountPage
     );
     lazy_page!(
         LazyRenameAccountPage,
         account,
-        crate::pages::accounts::RenameAccountPage
+        crate::utility::pages::accounts::RenameAccountPage
     );
     lazy_page!(
         LazyRemoveAccountPage,
         account,
-        crate::pages::accounts::RemoveAccountPage
+        crate::utility::pages::accounts::RemoveAccountPage
     );
-    lazy_page!(LazyDetailsPage, account, crate::pages::details::DetailsPage);
-    lazy_page!(LazyBillingPage, billing, crate::pages::billing::BillingPage);
-    lazy_page!(LazyMetersPage, meters, crate::pages::meters::MetersPage);
+    lazy_page!(
+        LazyDetailsPage,
+        account,
+        crate::utility::pages::details::DetailsPage
+    );
+    lazy_page!(
+        LazyBillingPage,
+        billing,
+        crate::utility::pages::billing::BillingPage
+    );
+    lazy_page!(
+        LazyMetersPage,
+        meters,
+        crate::utility::pages::meters::MetersPage
+    );
     lazy_page!(
         LazyAllReadingsPage,
         meters,
-        crate::pages::meters::AllReadingsPage
+        crate::utility::pages::meters::AllReadingsPage
     );
-    lazy_page!(LazyPayPage, pay, crate::pages::pay::PayPage);
-    lazy_page!(LazyPayAllPage, pay, crate::pages::pay::PayAllPage);
+    lazy_page!(LazyPayPage, pay, crate::utility::pages::pay::PayPage);
+    lazy_page!(LazyPayAllPage, pay, crate::utility::pages::pay::PayAllPage);
     lazy_page!(
         LazyPaymentRulesPage,
         signed_out,
-        crate::pages::pay::PaymentRulesPage
+        crate::utility::pages::pay::PaymentRulesPage
     );
-    lazy_page!(LazyPaymentPage, pay, crate::pages::pay::PaymentPage);
+    lazy_page!(
+        LazyPaymentPage,
+        pay,
+        crate::utility::pages::pay::PaymentPage
+    );
     lazy_page!(
         LazyReceiptsPage,
         profile,
-        crate::pages::delivery::ReceiptsPage
+        crate::utility::pages::delivery::ReceiptsPage
     );
     lazy_page!(
         LazyNotificationsPage,
         profile,
-        crate::pages::delivery::NotificationsPage
+        crate::utility::pages::delivery::NotificationsPage
     );
-    lazy_page!(LazyAutopayPage, pay, crate::pages::pay::AutopayPage);
-    lazy_page!(LazyAppealsPage, cases, crate::pages::cases::AppealsPage);
-    lazy_page!(LazyNewAppealPage, cases, crate::pages::cases::NewAppealPage);
-    lazy_page!(LazyDocumentsPage, cases, crate::pages::cases::DocumentsPage);
+    lazy_page!(
+        LazyAutopayPage,
+        pay,
+        crate::utility::pages::pay::AutopayPage
+    );
+    lazy_page!(
+        LazyAppealsPage,
+        cases,
+        crate::utility::pages::cases::AppealsPage
+    );
+    lazy_page!(
+        LazyNewAppealPage,
+        cases,
+        crate::utility::pages::cases::NewAppealPage
+    );
+    lazy_page!(
+        LazyDocumentsPage,
+        cases,
+        crate::utility::pages::cases::DocumentsPage
+    );
     lazy_page!(
         LazyNewApplicationPage,
         cases,
-        crate::pages::cases::NewApplicationPage
+        crate::utility::pages::cases::NewApplicationPage
     );
-    lazy_page!(LazyCasePage, cases, crate::pages::cases::CasePage);
-    lazy_page!(LazyNoticesPage, cases, crate::pages::cases::NoticesPage);
-    lazy_page!(LazyAssistantPage, help, crate::pages::help::AssistantPage);
-    lazy_page!(LazyVideoPage, help, crate::pages::help::VideoPage);
-    lazy_page!(LazyFaqPage, help, crate::pages::help::FaqPage);
-    lazy_page!(LazyShopPage, info, crate::pages::info::ShopPage);
-    lazy_page!(LazyOrderPage, info, crate::pages::info::OrderPage);
-    lazy_page!(LazyPromotionsPage, info, crate::pages::info::PromotionsPage);
-    lazy_page!(LazyPollsPage, info, crate::pages::info::PollsPage);
-    lazy_page!(LazyPollPage, info, crate::pages::info::PollPage);
-    lazy_page!(LazyContactsPage, contacts, crate::pages::info::ContactsPage);
-    lazy_page!(LazyBookingPage, contacts, crate::pages::info::BookingPage);
-    lazy_page!(LazyCallbackPage, contacts, crate::pages::info::CallbackPage);
+    lazy_page!(LazyCasePage, cases, crate::utility::pages::cases::CasePage);
+    lazy_page!(
+        LazyNoticesPage,
+        cases,
+        crate::utility::pages::cases::NoticesPage
+    );
+    lazy_page!(
+        LazyAssistantPage,
+        help,
+        crate::utility::pages::help::AssistantPage
+    );
+    lazy_page!(LazyVideoPage, help, crate::utility::pages::help::VideoPage);
+    lazy_page!(LazyFaqPage, help, crate::utility::pages::help::FaqPage);
+    lazy_page!(LazyShopPage, info, crate::utility::pages::info::ShopPage);
+    lazy_page!(LazyOrderPage, info, crate::utility::pages::info::OrderPage);
+    lazy_page!(
+        LazyPromotionsPage,
+        info,
+        crate::utility::pages::info::PromotionsPage
+    );
+    lazy_page!(LazyPollsPage, info, crate::utility::pages::info::PollsPage);
+    lazy_page!(LazyPollPage, info, crate::utility::pages::info::PollPage);
+    lazy_page!(
+        LazyContactsPage,
+        contacts,
+        crate::utility::pages::info::ContactsPage
+    );
+    lazy_page!(
+        LazyBookingPage,
+        contacts,
+        crate::utility::pages::info::BookingPage
+    );
+    lazy_page!(
+        LazyCallbackPage,
+        contacts,
+        crate::utility::pages::info::CallbackPage
+    );
     lazy_page!(
         LazyConsultantPage,
         contacts,
-        crate::pages::info::ConsultantPage
+        crate::utility::pages::info::ConsultantPage
     );
     lazy_page!(
         LazyStaffQueuePage,
         staff_cases,
-        crate::pages::staff::StaffQueuePage
+        crate::staff::pages::StaffQueuePage
     );
     lazy_page!(
         LazyStaffShopPage,
         staff_info,
-        crate::pages::staff_info::StaffShopPage
+        crate::utility::pages::staff_info::StaffShopPage
     );
     lazy_page!(
         LazyStaffPromotionsPage,
         staff_info,
-        crate::pages::staff_info::StaffPromotionsPage
+        crate::utility::pages::staff_info::StaffPromotionsPage
     );
     lazy_page!(
         LazyStaffPollsPage,
         staff_info,
-        crate::pages::staff_info::StaffPollsPage
+        crate::utility::pages::staff_info::StaffPollsPage
     );
     lazy_page!(
         LazyStaffOfficesPage,
         staff_info,
-        crate::pages::staff_info::StaffOfficesPage
+        crate::utility::pages::staff_info::StaffOfficesPage
     );
     lazy_page!(
         LazyStaffLoginPage,
         staff_login,
-        crate::pages::staff::StaffLoginPage
+        crate::staff::pages::StaffLoginPage
     );
     lazy_page!(
         LazyStaffCasePage,
         staff_cases,
-        crate::pages::staff::StaffCasePage
+        crate::staff::pages::StaffCasePage
     );
     lazy_page!(
         LazyStaffSettingsPage,
         staff_cases,
-        crate::pages::staff::StaffSettingsPage
+        crate::staff::pages::StaffSettingsPage
     );
     lazy_page!(
         LazyStaffTeamPage,
         staff_cases,
-        crate::pages::staff::StaffTeamPage
+        crate::staff::pages::StaffTeamPage
     );
     lazy_page!(
         LazyStaffAuditPage,
         staff_cases,
-        crate::pages::staff::StaffAuditPage
+        crate::staff::pages::StaffAuditPage
     );
 }
 
@@ -205,8 +275,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    pages::SessionVersion::provide();
-    pages::CurrentPerson::provide();
+    shell::SessionVersion::provide();
+    shell::CurrentPerson::provide();
     // Effects run only in the browser, after hydration: mark the page as interactive
     // (for styles that need it, and for the browser tests).
     Effect::new(move |_| {
@@ -228,10 +298,10 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <div class="page">
-                <components::top_bar::TopBar />
-                <components::network::NetworkBanner />
+                <shell::top_bar::TopBar />
+                <shell::network::NetworkBanner />
                 <main id="main" class="page__main">
-                    <Routes fallback=pages::not_found::NotFound>
+                    <Routes fallback=shell::not_found::NotFound>
                         <Route path=StaticSegment("") view={Lazy::<routes::LazyHomePage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view={Lazy::<routes::LazySignInPage>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("register") view={Lazy::<routes::LazyRegisterPage>::new()} ssr=SsrMode::Async />
@@ -284,7 +354,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("staff"), StaticSegment("audit")) view={Lazy::<routes::LazyStaffAuditPage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
-                <components::footer::Footer />
+                <shell::footer::Footer />
             </div>
         </Router>
     }

@@ -14,13 +14,13 @@ pub trait Clock: Send + Sync {
 
     /// Today's date where the provider works (Moscow time, UTC+3 all year): the reading
     /// window and the billing months follow it.
-    fn today(&self) -> shared::billing::Day {
+    fn today(&self) -> shared::utility::billing::Day {
         let local = self.now().as_second() + PROVIDER_UTC_OFFSET_SECS;
         let date = jiff::Timestamp::from_second(local)
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
             .to_zoned(jiff::tz::TimeZone::UTC)
             .date();
-        shared::billing::Day {
+        shared::utility::billing::Day {
             year: i32::from(date.year()),
             month: u32::try_from(date.month()).unwrap_or(1),
             day: u32::try_from(date.day()).unwrap_or(1),

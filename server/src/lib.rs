@@ -9,32 +9,32 @@ macro_rules! total {
     };
 }
 
-pub mod billing;
 pub mod cases;
 pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
-pub mod delivery;
 pub mod error;
 pub mod files;
 pub mod identity;
-pub mod info;
 pub mod notify;
 pub mod password;
 pub mod payments;
 pub mod portal;
 pub mod qr_sign_in;
 pub mod rate_limit;
-pub mod receipt_pdf;
 pub mod senders;
+pub mod utility;
 pub mod web;
 
 use app::ports::AppState;
+use app::staff::ports::StaffPorts;
+use app::utility::ports::UtilityPorts;
 use clock::Clock;
 use config::Config;
 use db::Db;
 use std::sync::Arc;
+use utility::{billing, delivery, info};
 
 /// Everything a running server holds: configuration, database, clock and the services.
 #[derive(Clone)]
@@ -167,13 +167,18 @@ impl Services {
             portal,
             identity: identity.clone(),
             qr_sign_in: qr_sign_in.clone(),
-            accounts: accounts.clone(),
-            meters: accounts.clone(),
             payments: payments.clone(),
             cases: cases.clone(),
-            staff: cases.clone(),
-            delivery: delivery.clone(),
-            info: info.clone(),
+            utility: UtilityPorts {
+                accounts: accounts.clone(),
+                meters: accounts.clone(),
+                delivery: delivery.clone(),
+                info: info.clone(),
+                assistant: cases.clone(),
+            },
+            staff: StaffPorts {
+                back_office: cases.clone(),
+            },
             secure_cookies: config.secure_cookies(),
         };
         Ok(Services {

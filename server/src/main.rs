@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use server::config::Config;
+use server::utility::billing;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -97,19 +98,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { kind, file } => {
             let db = server::db::Db::connect(&config.database_url).await?;
             db.migrate().await?;
-            let code = server::billing::import::run(&db, &kind, &file).await?;
+            let code = billing::import::run(&db, &kind, &file).await?;
             std::process::exit(code);
         }
         Command::ExportReadings { since } => {
-            let since = server::billing::export::parse_since(&since).with_context(|| {
+            let since = billing::export::parse_since(&since).with_context(|| {
                 format!("--since {since}: an RFC 3339 instant or a date (YYYY-MM-DD)")
             })?;
             let db = server::db::Db::connect(&config.database_url).await?;
             db.migrate().await?;
-            print!(
-                "{}",
-                server::billing::export::readings_csv(&db, since).await?
-            );
+            print!("{}", billing::export::readings_csv(&db, since).await?);
         }
         Command::Staff {
             command:
@@ -148,14 +146,14 @@ async fn main() -> anyhow::Result<()> {
             let clock = server::clock_for(&config);
             let development = config.is_development();
             let services = server::Services::start(config, clock).await?;
-            let options = server::billing::import::DemoRun {
+            let options = billing::import::DemoRun {
                 accounts,
                 months,
                 if_empty,
                 development,
                 json,
             };
-            server::billing::import::demo(&services, &options).await?;
+            billing::import::demo(&services, &options).await?;
         }
         Command::Serve => {
             let clock = server::clock_for(&config);

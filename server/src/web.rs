@@ -620,7 +620,7 @@ async fn provider_readings(
     let Some(since) = query
         .since
         .as_deref()
-        .and_then(crate::billing::export::parse_since)
+        .and_then(crate::utility::billing::export::parse_since)
     else {
         return (
             StatusCode::BAD_REQUEST,
@@ -628,7 +628,7 @@ async fn provider_readings(
         )
             .into_response();
     };
-    match crate::billing::export::readings_csv(&state.services.db, since).await {
+    match crate::utility::billing::export::readings_csv(&state.services.db, since).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -651,7 +651,7 @@ fn sign_in_first(account: i64) -> Response {
 }
 
 fn pdf_response(
-    file: Result<crate::billing::receipt::PdfFile, shared::ApiError>,
+    file: Result<crate::utility::billing::receipt::PdfFile, shared::ApiError>,
     account: i64,
 ) -> Response {
     match file {

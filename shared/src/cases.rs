@@ -863,10 +863,10 @@ pub fn check_topic_field(
         FieldKind::Text => (value.chars().count() <= 500)
             .then_some(())
             .ok_or_else(|| "Не больше 500 знаков".to_string()),
-        FieldKind::Date => crate::billing::Day::parse(value)
+        FieldKind::Date => crate::utility::billing::Day::parse(value)
             .map(|_| ())
             .ok_or_else(|| "Укажите дату в формате ДД.ММ.ГГГГ".to_string()),
-        FieldKind::Month => crate::billing::Period::parse(value)
+        FieldKind::Month => crate::utility::billing::Period::parse(value)
             .map(|_| ())
             .ok_or_else(|| "Укажите месяц и год".to_string()),
         FieldKind::Money => match crate::money::Kopecks::parse(value) {
@@ -961,10 +961,10 @@ pub fn check_case_form(form: &CaseForm, appeal_topics: &[String]) -> FieldErrors
                     && let (Some(a), Some(b)) = (
                         form.fields
                             .get("date_from")
-                            .and_then(|v| crate::billing::Day::parse(v)),
+                            .and_then(|v| crate::utility::billing::Day::parse(v)),
                         form.fields
                             .get("date_to")
-                            .and_then(|v| crate::billing::Day::parse(v)),
+                            .and_then(|v| crate::utility::billing::Day::parse(v)),
                     )
                     && a.iso() > b.iso()
                 {
@@ -1089,7 +1089,7 @@ pub struct CaseCard {
     pub rating_comment: Option<String>,
     /// A shop order's price and whether it is paid (orders only).
     #[serde(default)]
-    pub order: Option<crate::info::OrderPayment>,
+    pub order: Option<crate::utility::info::OrderPayment>,
 }
 
 impl CaseCard {
@@ -1185,8 +1185,8 @@ pub struct AuditEntry {
 /// A customer's list of cases within the chosen months (U-APL-1: 3 years at most).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseHistory {
-    pub allowed: crate::billing::PeriodRange,
-    pub range: crate::billing::PeriodRange,
+    pub allowed: crate::utility::billing::PeriodRange,
+    pub range: crate::utility::billing::PeriodRange,
     pub limited: bool,
     pub cases: Vec<CaseSummary>,
 }
@@ -1195,7 +1195,7 @@ pub struct CaseHistory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
     pub cases: Vec<CaseSummary>,
-    pub branches: Vec<crate::billing::BranchOption>,
+    pub branches: Vec<crate::utility::billing::BranchOption>,
     /// How many matched (the list shows the oldest 200).
     pub total: i64,
 }

@@ -5,14 +5,16 @@
 
 use proptest::prelude::*;
 use shared::Kopecks;
-use shared::billing::{Day, Period, check_account_number, check_detail_value, parse_proof};
 use shared::contact::{Email, Phone};
 use shared::identity::LoginKind;
 use shared::password::Password;
 use shared::payments::{LineInput, PaymentForm, check_autopay, check_payment_form};
 use shared::person::{parse_code, parse_name};
-use shared::readings::{Dial, consumption, format_reading, parse_reading};
 use shared::requisites::{Bic, CorrespondentAccount, Inn, SettlementAccount};
+use shared::utility::billing::{
+    Day, Period, check_account_number, check_detail_value, parse_proof,
+};
+use shared::utility::readings::{Dial, consumption, format_reading, parse_reading};
 
 /// Any text, with a bias towards what the parsers look at: digits, separators, signs,
 /// Cyrillic, spaces of several kinds and very long numbers.

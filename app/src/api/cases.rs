@@ -1,11 +1,11 @@
-//! Appeals, applications, documents, notices and the assistant (U-APL-1..4, U-DOC-1..3,
-//! U-INF-1 «Уведомления»). Forms with files are multipart: a page without script posts them
-//! itself, a page with script checks them first with the same `shared` rules.
+//! The case engine's customer side: appeals, applications, documents, notices and the FAQ
+//! (U-APL-1..3, U-DOC-1..3, U-INF-1 «Уведомления»). Forms with files are multipart: a page
+//! without script posts them itself, a page with script checks them first with the same
+//! `shared` rules.
 
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 use shared::ApiError;
-use shared::assistant::Answer;
 use shared::cases::{CaseCard, CaseDraft, CaseHistory, CaseMessage, FaqEntry, Notice};
 
 /// What the new-case forms are prefilled with.
@@ -173,17 +173,6 @@ pub async fn load_notices() -> Result<Vec<Notice>, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
     ports::state()?.cases.notices(&session).await
-}
-
-/// «Виртуальный ассистент»: the answer to a question about the chosen account.
-#[server(endpoint = "cases/ask")]
-pub async fn ask_assistant(account: Option<i64>, question: String) -> Result<Answer, ApiError> {
-    use crate::ports;
-    let session = ports::require_session()?;
-    ports::state()?
-        .cases
-        .ask(&session, account, &question)
-        .await
 }
 
 /// «Вопросы и ответы».

@@ -1,13 +1,10 @@
-//! Server functions, one module per domain. Each has a fixed endpoint under `/api/`.
+//! The platform's server functions, one module per domain: sign-in and registration, sign-in
+//! by QR code, the person's profile, the portal and the case engine. Each has a fixed endpoint
+//! under `/api/`. Each module's own server functions are in its folder (`utility/api`,
+//! `staff/api.rs`).
 
-pub mod accounts;
 pub mod auth;
 pub mod cases;
-pub mod delivery;
-pub mod info;
-pub mod meters;
-pub mod payments;
 pub mod portal;
 pub mod profile;
 pub mod qr;
-pub mod staff;

@@ -199,10 +199,12 @@ impl CasesPort for CasesService {
                     let value = form.fields.get(tf.name).map(|v| v.trim()).unwrap_or("");
                     if !value.is_empty() {
                         let value = match tf.kind {
-                            cases::FieldKind::Date => shared::billing::Day::parse(value)
+                            cases::FieldKind::Date => shared::utility::billing::Day::parse(value)
                                 .map_or(value.to_string(), |d| d.caption()),
-                            cases::FieldKind::Month => shared::billing::Period::parse(value)
-                                .map_or(value.to_string(), |p| p.caption()),
+                            cases::FieldKind::Month => {
+                                shared::utility::billing::Period::parse(value)
+                                    .map_or(value.to_string(), |p| p.caption())
+                            }
                             cases::FieldKind::Money => shared::Kopecks::parse(value)
                                 .map_or(value.to_string(), |k| {
                                     format!("{} руб.", k.format_number())
@@ -281,8 +283,8 @@ impl CasesPort for CasesService {
         // Cases of the current month count too: the 3 years end with it.
         let next = self.accounts.current().add_months(1);
         let (range, limited) =
-            shared::billing::PeriodRange::chosen(from.as_deref(), to.as_deref(), next);
-        let allowed = shared::billing::PeriodRange::allowed(next);
+            shared::utility::billing::PeriodRange::chosen(from.as_deref(), to.as_deref(), next);
+        let allowed = shared::utility::billing::PeriodRange::allowed(next);
         let kinds = scope_kinds(scope)
             .iter()
             .map(|k| format!("'{}'", k.code()))
@@ -445,15 +447,6 @@ impl CasesPort for CasesService {
                 unread: read_at.is_none(),
             })
             .collect())
-    }
-
-    async fn ask(
-        &self,
-        session: &str,
-        account: Option<i64>,
-        question: &str,
-    ) -> Result<shared::assistant::Answer, ApiError> {
-        self.answer(session, account, question).await
     }
 
     async fn faq(&self) -> Result<Vec<FaqEntry>, ApiError> {

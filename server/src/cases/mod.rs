@@ -2,26 +2,30 @@
 //! history, moved by staff through their kind's workflow (`shared::cases`), each move noticed
 //! to the customer along the channels they chose (in the cabinet, e-mail, SMS), each staff action in the audit log.
 //!
-//! [`customer`] serves the cabinet's side (appeals, applications, documents, notices, the
-//! assistant), [`staff`] the back-office.
+//! [`customer`] serves the cabinet's side (appeals, applications, documents, notices),
+//! [`staff`] the back-office. The cabinet's assistant, which reads the FAQ kept here, is
+//! `crate::utility::assistant`.
+//!
+//! The engine still reaches into the utility cabinet for the accounts a case names
+//! (`utility::billing::service`) and for the channels a notice goes along
+//! (`utility::delivery`); both move down into the platform when a second module needs them.
 
-pub mod assistant;
 pub mod customer;
 pub mod staff;
 
-use crate::billing::service::AccountsService;
 use crate::clock::{Clock, PROVIDER_UTC_OFFSET_SECS};
 use crate::db::Db;
-use crate::delivery::DeliveryService;
 use crate::error::{db, internal};
 use crate::files::FileStore;
 use crate::identity::IdentityService;
 use crate::password::Hasher;
 use crate::rate_limit::RateLimiter;
+use crate::utility::billing::service::AccountsService;
+use crate::utility::delivery::DeliveryService;
 use app::ports::IncomingFile;
 use shared::ApiError;
 use shared::cases::{CaseCard, CaseEvent, CaseFile, CaseKind, CaseMessage, CaseSummary, Status};
-use shared::delivery::NoticeKind;
+use shared::utility::delivery::NoticeKind;
 use std::sync::Arc;
 
 pub struct CasesService {
@@ -84,7 +88,7 @@ fn moscow_month(unix: i64) -> String {
 }
 
 /// The first instant of a month in Moscow.
-pub(crate) fn month_start(period: shared::billing::Period) -> i64 {
+pub(crate) fn month_start(period: shared::utility::billing::Period) -> i64 {
     let year = i16::try_from(period.year()).unwrap_or(1970);
     let month = i8::try_from(period.month()).unwrap_or(1);
     jiff::civil::Date::new(year, month, 1)
@@ -316,7 +320,7 @@ fn shown_fields(kind: CaseKind, fields: &str) -> Vec<(String, String)> {
                 .flatten()
                 .map(|r| {
                     let field = text(&r["field"]);
-                    let caption = shared::billing::DETAIL_FIELDS
+                    let caption = shared::utility::billing::DETAIL_FIELDS
                         .iter()
                         .find(|(k, _)| *k == field)
                         .map_or(field.clone(), |(_, c)| (*c).to_string());
@@ -445,7 +449,7 @@ impl CasesService {
                     .fetch_optional(&self.db.pool)
                     .await
                     .map_err(db)?;
-            found.map(|(price, paid_at)| shared::info::OrderPayment {
+            found.map(|(price, paid_at)| shared::utility::info::OrderPayment {
                 price: shared::Kopecks(price),
                 paid: paid_at.is_some(),
             })

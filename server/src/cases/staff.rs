@@ -6,7 +6,9 @@ use super::{CasesService, SUMMARY_COLUMNS, SummaryRow};
 use crate::error::db;
 use crate::identity::{random_token, token_hash};
 use crate::rate_limit::Limit;
-use app::ports::{AccountsPort, ClientInfo, IncomingFile, NewSession, StaffPort};
+use app::ports::{ClientInfo, IncomingFile, NewSession};
+use app::staff::ports::StaffPort;
+use app::utility::ports::AccountsPort;
 use async_trait::async_trait;
 use shared::ApiError;
 use shared::cases::{

@@ -3,12 +3,12 @@
 //! entering a succeeded payment into the ledger, and autopay.
 
 use super::acquirer::*;
-use crate::billing::service::AccountsService;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{db, internal};
 use crate::identity::IdentityService;
 use crate::notify::{Channel, Message, Notifier};
+use crate::utility::billing::service::AccountsService;
 use app::ports::{PaymentRequest, PaymentStart, PaymentsPort};
 use async_trait::async_trait;
 use shared::payments::*;

@@ -715,7 +715,7 @@ async fn u_apl_4_the_assistant_answers_from_the_accounts_data_and_the_faq() {
             let app = app.clone();
             let account = account.clone();
             async move {
-                call::<shared::assistant::Answer>(
+                call::<shared::utility::assistant::Answer>(
                     &client,
                     &app,
                     "/api/cases/ask",

@@ -11,7 +11,7 @@
 use crate::common::TEST_TIMEOUT;
 use server::db::Db;
 use shared::payments::PaySheet;
-use shared::readings::{ReadingSheet, format_reading};
+use shared::utility::readings::{ReadingSheet, format_reading};
 use sqlx::Executor;
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -185,7 +185,7 @@ async fn run(database_url: &str, dir: &std::path::Path) {
         "{:?}",
         signed_in.text().await
     );
-    let accounts: Vec<shared::billing::AccountCard> = client
+    let accounts: Vec<shared::utility::billing::AccountCard> = client
         .post(format!("{}/api/accounts/list", b.url))
         .send()
         .await

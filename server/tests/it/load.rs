@@ -4,7 +4,7 @@
 
 use crate::common::{TestApp, call, demo, each_backend, ivanov, link_showcase, signed_in};
 use shared::payments::PaySheet;
-use shared::readings::{ReadingSheet, format_reading};
+use shared::utility::readings::{ReadingSheet, format_reading};
 
 const WRITERS: usize = 20;
 

@@ -4,23 +4,19 @@
 
 mod common;
 
-mod bad_import;
-mod billing;
 mod cases;
-mod delivery;
 mod failover;
 mod foundation;
-mod info;
 mod load;
 mod outage;
 mod overload;
 mod payments;
 mod profile;
 mod qr_sign_in;
-mod readings;
 mod recovery;
 mod registration;
 mod senders;
 mod serving;
 mod sign_in;
 mod tbank;
+mod utility;

@@ -404,11 +404,11 @@ pub async fn demo(
     app: &TestApp,
     accounts: usize,
     months: i32,
-) -> Vec<server::billing::demo::Showcase> {
-    server::billing::demo::generate(
+) -> Vec<server::utility::billing::demo::Showcase> {
+    server::utility::billing::demo::generate(
         &app.services.db,
         server::clock::Clock::today(app.clock.as_ref()),
-        &server::billing::demo::DemoOptions { accounts, months },
+        &server::utility::billing::demo::DemoOptions { accounts, months },
         |_| {},
     )
     .await
@@ -429,7 +429,7 @@ pub async fn branch_id(app: &TestApp, code: &str) -> String {
 pub async fn link_showcase(
     client: &reqwest::Client,
     app: &TestApp,
-    account: &server::billing::demo::Showcase,
+    account: &server::utility::billing::demo::Showcase,
 ) -> i64 {
     let branch = branch_id(app, account.branch_code).await;
     form(
@@ -444,9 +444,10 @@ pub async fn link_showcase(
     )
     .await
     .expect("the account is linked");
-    let list: Vec<shared::billing::AccountCard> = call(client, app, "/api/accounts/list", &[])
-        .await
-        .expect("the accounts");
+    let list: Vec<shared::utility::billing::AccountCard> =
+        call(client, app, "/api/accounts/list", &[])
+            .await
+            .expect("the accounts");
     list.iter()
         .find(|a| a.number == account.number)
         .expect("listed")
