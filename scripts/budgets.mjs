@@ -18,13 +18,14 @@ function fail(message) {
   process.exit(1);
 }
 
-const budgets = Object.fromEntries(
-  readFileSync(join(root, "bench", "size-budget"), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() && !line.startsWith("#"))
-    .map((line) => line.trim().split(/\s+/))
-    .map(([name, bytes]) => [name, Number(bytes)]),
-);
+const lines = readFileSync(join(root, "bench", "size-budget"), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() && !line.startsWith("#"))
+  .map((line) => line.trim().split(/\s+/));
+const budgets = Object.fromEntries(lines.filter(([name]) => name !== "pending").map(([name, bytes]) => [name, Number(bytes)]));
+// `pending <name>`: a budget not met yet, reported on every run but not failing it. The
+// number itself never moves; the line goes when the budget is met.
+const pending = new Set(lines.filter(([name]) => name === "pending").map(([, budget]) => budget));
 for (const name of ["sign_in_page", "main_page", "route_chunk"]) {
   if (!Number.isFinite(budgets[name])) fail(`bench/size-budget has no ${name}`);
 }
@@ -71,10 +72,13 @@ for (const m of lib.matchAll(/<Route\s+path=(.+?)\s+view=\{Lazy::<routes::(\w+)>
 }
 
 const over = [];
+const notYet = [];
 const rows = [];
-const check = (what, bytes, budget) => {
+const check = (what, bytes, budget, name) => {
   rows.push([what, bytes, budget]);
-  if (bytes > budget) over.push(`${what}: ${bytes} bytes brotli, over its budget of ${budget}`);
+  if (bytes <= budget) return;
+  const line = `${what}: ${bytes} bytes brotli, over its budget of ${budget}`;
+  (pending.has(name) ? notYet : over).push(line);
 };
 
 const own = (chunk) => (manifest[chunk] ?? []).reduce((sum, f) => sum + brotli(`${f}.wasm`), 0);
@@ -83,12 +87,12 @@ for (const chunk of ["signed_out", "page_home"]) {
 }
 const signIn = shell + own("signed_out");
 const main = shell + own("page_home");
-check("sign-in page /login: the shell + its chunks", signIn, budgets.sign_in_page);
-check("main page /: the shell + its chunks", main, budgets.main_page);
+check("sign-in page /login: the shell + its chunks", signIn, budgets.sign_in_page, "sign_in_page");
+check("main page /: the shell + its chunks", main, budgets.main_page, "main_page");
 for (const file of [...new Set(Object.values(manifest).flat())].sort()) {
   const users = Object.keys(manifest).filter((k) => manifest[k].includes(file));
   const label = users.length === 1 ? `${users[0]} ${(routeOf[users[0]] ?? []).join(" ")}` : `shared by ${users.length} pages`;
-  check(`chunk ${file}.wasm (${label.trim()})`, brotli(`${file}.wasm`), budgets.route_chunk);
+  check(`chunk ${file}.wasm (${label.trim()})`, brotli(`${file}.wasm`), budgets.route_chunk, "route_chunk");
 }
 
 console.log("Download budgets (bytes, brotli as served):");
@@ -116,5 +120,8 @@ if (summary > 0 && process.argv[summary + 1]) {
   );
 }
 
+if (notYet.length) {
+  console.log(`NOT MET YET (pending in bench/size-budget, #17 stays open until they are):\n  ${notYet.join("\n  ")}`);
+}
 if (over.length) fail(`over budget:\n  ${over.join("\n  ")}`);
-console.log("All within budget.");
+console.log(notYet.length ? "Every enforced budget is met." : "All within budget.");

@@ -12,9 +12,9 @@
 //! reload link, and a page being hydrated stays as the server rendered it (every form works
 //! without script) with the same message on top.
 //!
-//! One chunk per area rather than per page: the splitter makes a shared chunk for every set of
-//! pages that use the same code, so fifty single-page chunks came with some five hundred shared
-//! ones (a hundred requests for one page); areas keep it to a few dozen.
+//! One chunk per area rather than per page: the splitter also makes a shared chunk for every
+//! set of split points that use the same code; fifty page chunks came with some 570 files in
+//! all, fourteen areas with 483 (a page still fetches 26–256 of them, in parallel).
 
 use leptos::prelude::*;
 
