@@ -39,7 +39,7 @@ if [ "$stage" = all ] || [ "$stage" = unit ]; then
 fi
 
 if [ "$stage" = all ] || [ "$stage" = e2e ]; then
-  step "release build for the browser tests (split into chunks, precompressed)"
+  step "release build for the browser tests (precompressed, the WASM with LTO)"
   if ! scripts/build.sh; then
     # Say what the machine had, then try once more: a second failure is reported as it is.
     echo "the release build failed; disk and memory at this moment:" >&2
@@ -48,8 +48,6 @@ if [ "$stage" = all ] || [ "$stage" = e2e ]; then
     step "release build, second attempt"
     scripts/build.sh
   fi
-  step "download budgets per route (bench/size-budget)"
-  node scripts/budgets.mjs
   step "browser tests (Playwright, Debian chromium; JavaScript off and on)"
   (cd end2end && npx playwright test)
 fi

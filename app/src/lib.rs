@@ -13,8 +13,6 @@
 
 pub mod api;
 pub mod components;
-#[macro_use]
-pub mod lazy;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod shell;
@@ -22,225 +20,11 @@ pub mod staff;
 pub mod utility;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, ParamSegment, SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
-
-/// The lazily loaded pages (see [`lazy`]): every page but «not found», a chunk per area.
-mod routes {
-    lazy_page!(
-        LazyRecoverPage,
-        signed_out,
-        crate::shell::recover::RecoverPage
-    );
-    lazy_page!(
-        LazyRegisterPage,
-        signed_out,
-        crate::shell::register::RegisterPage
-    );
-    lazy_page!(
-        LazySignInPage,
-        signed_out,
-        crate::shell::sign_in::SignInPage
-    );
-    lazy_page!(
-        LazyHomePage,
-        page_home,
-        crate::utility::pages::home::HomePage
-    );
-    lazy_page!(
-        LazyProfilePage,
-        profile,
-        crate::utility::pages::profile::ProfilePage
-    );
-    lazy_page!(
-        LazyAgreementPage,
-        signed_out,
-        crate::shell::agreement::AgreementPage
-    );
-    lazy_page!(LazyQrHelpPage, signed_out, crate::shell::qr::QrHelpPage);
-    lazy_page!(
-        LazyQrConfirmPage,
-        signed_out,
-        crate::shell::qr::QrConfirmPage
-    );
-    lazy_page!(
-        LazyAddAccountPage,
-        account,
-        crate::utility::pages::accounts::AddAccountPage
-    );
-    lazy_page!(
-        LazyRenameAccountPage,
-        account,
-        crate::utility::pages::accounts::RenameAccountPage
-    );
-    lazy_page!(
-        LazyRemoveAccountPage,
-        account,
-        crate::utility::pages::accounts::RemoveAccountPage
-    );
-    lazy_page!(
-        LazyDetailsPage,
-        account,
-        crate::utility::pages::details::DetailsPage
-    );
-    lazy_page!(
-        LazyBillingPage,
-        billing,
-        crate::utility::pages::billing::BillingPage
-    );
-    lazy_page!(
-        LazyMetersPage,
-        meters,
-        crate::utility::pages::meters::MetersPage
-    );
-    lazy_page!(
-        LazyAllReadingsPage,
-        meters,
-        crate::utility::pages::meters::AllReadingsPage
-    );
-    lazy_page!(LazyPayPage, pay, crate::utility::pages::pay::PayPage);
-    lazy_page!(LazyPayAllPage, pay, crate::utility::pages::pay::PayAllPage);
-    lazy_page!(
-        LazyPaymentRulesPage,
-        signed_out,
-        crate::utility::pages::pay::PaymentRulesPage
-    );
-    lazy_page!(
-        LazyPaymentPage,
-        pay,
-        crate::utility::pages::pay::PaymentPage
-    );
-    lazy_page!(
-        LazyReceiptsPage,
-        profile,
-        crate::utility::pages::delivery::ReceiptsPage
-    );
-    lazy_page!(
-        LazyNotificationsPage,
-        profile,
-        crate::utility::pages::delivery::NotificationsPage
-    );
-    lazy_page!(
-        LazyAutopayPage,
-        pay,
-        crate::utility::pages::pay::AutopayPage
-    );
-    lazy_page!(
-        LazyAppealsPage,
-        cases,
-        crate::utility::pages::cases::AppealsPage
-    );
-    lazy_page!(
-        LazyNewAppealPage,
-        cases,
-        crate::utility::pages::cases::NewAppealPage
-    );
-    lazy_page!(
-        LazyDocumentsPage,
-        cases,
-        crate::utility::pages::cases::DocumentsPage
-    );
-    lazy_page!(
-        LazyNewApplicationPage,
-        cases,
-        crate::utility::pages::cases::NewApplicationPage
-    );
-    lazy_page!(LazyCasePage, cases, crate::utility::pages::cases::CasePage);
-    lazy_page!(
-        LazyNoticesPage,
-        cases,
-        crate::utility::pages::cases::NoticesPage
-    );
-    lazy_page!(
-        LazyAssistantPage,
-        help,
-        crate::utility::pages::help::AssistantPage
-    );
-    lazy_page!(LazyVideoPage, help, crate::utility::pages::help::VideoPage);
-    lazy_page!(LazyFaqPage, help, crate::utility::pages::help::FaqPage);
-    lazy_page!(LazyShopPage, info, crate::utility::pages::info::ShopPage);
-    lazy_page!(LazyOrderPage, info, crate::utility::pages::info::OrderPage);
-    lazy_page!(
-        LazyPromotionsPage,
-        info,
-        crate::utility::pages::info::PromotionsPage
-    );
-    lazy_page!(LazyPollsPage, info, crate::utility::pages::info::PollsPage);
-    lazy_page!(LazyPollPage, info, crate::utility::pages::info::PollPage);
-    lazy_page!(
-        LazyContactsPage,
-        contacts,
-        crate::utility::pages::info::ContactsPage
-    );
-    lazy_page!(
-        LazyBookingPage,
-        contacts,
-        crate::utility::pages::info::BookingPage
-    );
-    lazy_page!(
-        LazyCallbackPage,
-        contacts,
-        crate::utility::pages::info::CallbackPage
-    );
-    lazy_page!(
-        LazyConsultantPage,
-        contacts,
-        crate::utility::pages::info::ConsultantPage
-    );
-    lazy_page!(
-        LazyStaffQueuePage,
-        staff_cases,
-        crate::staff::pages::StaffQueuePage
-    );
-    lazy_page!(
-        LazyStaffShopPage,
-        staff_info,
-        crate::utility::pages::staff_info::StaffShopPage
-    );
-    lazy_page!(
-        LazyStaffPromotionsPage,
-        staff_info,
-        crate::utility::pages::staff_info::StaffPromotionsPage
-    );
-    lazy_page!(
-        LazyStaffPollsPage,
-        staff_info,
-        crate::utility::pages::staff_info::StaffPollsPage
-    );
-    lazy_page!(
-        LazyStaffOfficesPage,
-        staff_info,
-        crate::utility::pages::staff_info::StaffOfficesPage
-    );
-    lazy_page!(
-        LazyStaffLoginPage,
-        staff_login,
-        crate::staff::pages::StaffLoginPage
-    );
-    lazy_page!(
-        LazyStaffCasePage,
-        staff_cases,
-        crate::staff::pages::StaffCasePage
-    );
-    lazy_page!(
-        LazyStaffSettingsPage,
-        staff_cases,
-        crate::staff::pages::StaffSettingsPage
-    );
-    lazy_page!(
-        LazyStaffTeamPage,
-        staff_cases,
-        crate::staff::pages::StaffTeamPage
-    );
-    lazy_page!(
-        LazyStaffAuditPage,
-        staff_cases,
-        crate::staff::pages::StaffAuditPage
-    );
-}
 
 /// The name cargo-leptos gives the compiled WASM, JS and CSS (`/pkg/kabinet.*`).
 pub const OUTPUT_NAME: &str = "kabinet";
@@ -260,8 +44,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                // The stylesheet's name carries its content hash (hash.txt beside the server).
-                <HashedStylesheet options=options.clone() id="kabinet-css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -287,6 +69,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <Stylesheet id="kabinet-css" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         // Installable on a phone's home screen (a PWA): the manifest, its icons, the colour.
         <Link rel="manifest" href="/manifest.webmanifest" />
@@ -302,56 +85,56 @@ pub fn App() -> impl IntoView {
                 <shell::network::NetworkBanner />
                 <main id="main" class="page__main">
                     <Routes fallback=shell::not_found::NotFound>
-                        <Route path=StaticSegment("") view={Lazy::<routes::LazyHomePage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view={Lazy::<routes::LazySignInPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("register") view={Lazy::<routes::LazyRegisterPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("recover") view={Lazy::<routes::LazyRecoverPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("profile") view={Lazy::<routes::LazyProfilePage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("agreement") view={Lazy::<routes::LazyAgreementPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("qr") view={Lazy::<routes::LazyQrHelpPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("qr"), ParamSegment("token")) view={Lazy::<routes::LazyQrConfirmPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), StaticSegment("add")) view={Lazy::<routes::LazyAddAccountPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("rename")) view={Lazy::<routes::LazyRenameAccountPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("remove")) view={Lazy::<routes::LazyRemoveAccountPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view={Lazy::<routes::LazyDetailsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view={Lazy::<routes::LazyBillingPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view={Lazy::<routes::LazyMetersPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("readings") view={Lazy::<routes::LazyAllReadingsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("pay")) view={Lazy::<routes::LazyPayPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("pay-all") view={Lazy::<routes::LazyPayAllPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("payments"), StaticSegment("rules")) view={Lazy::<routes::LazyPaymentRulesPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("payments"), ParamSegment("id")) view={Lazy::<routes::LazyPaymentPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("receipts")) view={Lazy::<routes::LazyReceiptsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("notifications")) view={Lazy::<routes::LazyNotificationsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view={Lazy::<routes::LazyAutopayPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("appeals") view={Lazy::<routes::LazyAppealsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("appeals"), StaticSegment("new")) view={Lazy::<routes::LazyNewAppealPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("documents") view={Lazy::<routes::LazyDocumentsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("applications"), StaticSegment("new")) view={Lazy::<routes::LazyNewApplicationPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("cases"), ParamSegment("number")) view={Lazy::<routes::LazyCasePage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("notices") view={Lazy::<routes::LazyNoticesPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("assistant") view={Lazy::<routes::LazyAssistantPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("video") view={Lazy::<routes::LazyVideoPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("faq") view={Lazy::<routes::LazyFaqPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("shop") view={Lazy::<routes::LazyShopPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("shop"), ParamSegment("id")) view={Lazy::<routes::LazyOrderPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("promotions") view={Lazy::<routes::LazyPromotionsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("polls") view={Lazy::<routes::LazyPollsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("polls"), ParamSegment("id")) view={Lazy::<routes::LazyPollPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("contacts") view={Lazy::<routes::LazyContactsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view={Lazy::<routes::LazyBookingPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view={Lazy::<routes::LazyCallbackPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("consultant") view={Lazy::<routes::LazyConsultantPage>::new()} ssr=SsrMode::Async />
-                        <Route path=StaticSegment("staff") view={Lazy::<routes::LazyStaffQueuePage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view={Lazy::<routes::LazyStaffShopPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view={Lazy::<routes::LazyStaffPromotionsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view={Lazy::<routes::LazyStaffPollsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view={Lazy::<routes::LazyStaffOfficesPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view={Lazy::<routes::LazyStaffLoginPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view={Lazy::<routes::LazyStaffCasePage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view={Lazy::<routes::LazyStaffSettingsPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view={Lazy::<routes::LazyStaffTeamPage>::new()} ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view={Lazy::<routes::LazyStaffAuditPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("") view=utility::pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=shell::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("register") view=shell::register::RegisterPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("recover") view=shell::recover::RecoverPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("profile") view=utility::pages::profile::ProfilePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("agreement") view=shell::agreement::AgreementPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("qr") view=shell::qr::QrHelpPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("qr"), ParamSegment("token")) view=shell::qr::QrConfirmPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), StaticSegment("add")) view=utility::pages::accounts::AddAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("rename")) view=utility::pages::accounts::RenameAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("remove")) view=utility::pages::accounts::RemoveAccountPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("details")) view=utility::pages::details::DetailsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("billing")) view=utility::pages::billing::BillingPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("meters")) view=utility::pages::meters::MetersPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("readings") view=utility::pages::meters::AllReadingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("accounts"), ParamSegment("id"), StaticSegment("pay")) view=utility::pages::pay::PayPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("pay-all") view=utility::pages::pay::PayAllPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), StaticSegment("rules")) view=utility::pages::pay::PaymentRulesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("payments"), ParamSegment("id")) view=utility::pages::pay::PaymentPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("receipts")) view=utility::pages::delivery::ReceiptsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("notifications")) view=utility::pages::delivery::NotificationsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("profile"), StaticSegment("autopay")) view=utility::pages::pay::AutopayPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("appeals") view=utility::pages::cases::AppealsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("appeals"), StaticSegment("new")) view=utility::pages::cases::NewAppealPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("documents") view=utility::pages::cases::DocumentsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("applications"), StaticSegment("new")) view=utility::pages::cases::NewApplicationPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("cases"), ParamSegment("number")) view=utility::pages::cases::CasePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("notices") view=utility::pages::cases::NoticesPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("assistant") view=utility::pages::help::AssistantPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("video") view=utility::pages::help::VideoPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("faq") view=utility::pages::help::FaqPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("shop") view=utility::pages::info::ShopPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("shop"), ParamSegment("id")) view=utility::pages::info::OrderPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("promotions") view=utility::pages::info::PromotionsPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("polls") view=utility::pages::info::PollsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("polls"), ParamSegment("id")) view=utility::pages::info::PollPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("contacts") view=utility::pages::info::ContactsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view=utility::pages::info::BookingPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view=utility::pages::info::CallbackPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("consultant") view=utility::pages::info::ConsultantPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("staff") view=staff::pages::StaffQueuePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view=utility::pages::staff_info::StaffShopPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view=utility::pages::staff_info::StaffPromotionsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view=utility::pages::staff_info::StaffPollsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view=utility::pages::staff_info::StaffOfficesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view=staff::pages::StaffLoginPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view=staff::pages::StaffCasePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=staff::pages::StaffSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view=staff::pages::StaffTeamPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=staff::pages::StaffAuditPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <shell::footer::Footer />

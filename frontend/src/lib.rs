@@ -1,11 +1,9 @@
-//! Hydrates the page the server rendered, turning its forms into live ones. The pages other
-//! than the shell are split into chunks of their own (`app::lazy`): hydration waits for the
-//! chunk of the page being shown.
+//! Hydrates the page the server rendered, turning its forms into live ones.
 // The pages' view types nest deeper than the compiler's default query depth.
 #![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    leptos::mount::hydrate_body(app::App);
 }

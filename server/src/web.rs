@@ -234,12 +234,6 @@ pub fn router(services: Services) -> Router {
             get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
         )
         .route("/readyz", get(readyz))
-        // The stylesheet under a name that does not change, for the offline page and the
-        // service worker (the one under /pkg carries its content hash).
-        .route(
-            "/style.css",
-            get(|| async { axum::response::Redirect::to(stylesheet_href()) }),
-        )
         .route("/login/qr.svg", get(qr_sign_in_code))
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
         .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
