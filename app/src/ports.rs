@@ -57,6 +57,15 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
+/// After a form's success, sends a plain form post (a page without script) to `path`. The
+/// hydrated page stays where it is and shows the outcome of its action itself: a navigation
+/// started when the answer arrives would undo a link the customer clicked in the meantime.
+pub fn redirect_plain_form(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// Hands the request's CSP nonce to Leptos so that its hydration scripts carry it.
 pub(crate) fn provide_request_nonce() {
     let nonce = use_context::<http::request::Parts>()
@@ -535,14 +544,15 @@ pub fn client_info() -> ClientInfo {
             .map(str::to_string)
     };
     ClientInfo {
-        ip: parts.extensions.get::<PeerIp>().map(|p| p.0.clone()),
+        ip: parts.extensions.get::<ClientIp>().map(|p| p.0.clone()),
         user_agent: header(http::header::USER_AGENT),
     }
 }
 
-/// The peer address of the request, put in the request's extensions by the server.
+/// The client's address, put in the request's extensions by the server: the socket's peer, or
+/// what a trusted reverse proxy forwarded.
 #[derive(Clone, Debug)]
-pub struct PeerIp(pub String);
+pub struct ClientIp(pub String);
 
 /// Sets (or, with `None`, removes) the session cookie on the response.
 pub fn set_session_cookie(session: Option<&NewSession>, secure: bool) {

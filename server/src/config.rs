@@ -60,6 +60,11 @@ pub struct Config {
     /// `KABINET_PASSWORD_WAIT_MS`, default 2000: how long a sign-in, registration or
     /// recovery waits for a password-hashing slot before it is answered 503.
     pub password_wait: Duration,
+    /// `KABINET_TRUSTED_PROXIES`: the reverse proxies (addresses or CIDR ranges) whose
+    /// `Forwarded` / `X-Forwarded-For` name the client; empty, the socket's peer is the client.
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
+    /// `KABINET_CASE_FILES_DAYS`, default 1095: how long a closed case keeps its files (P-5).
+    pub case_files_days: i64,
 }
 
 /// The default limit on requests in progress: 32 per core (pages render on the cores) plus
@@ -148,7 +153,22 @@ impl Config {
                 .map(Duration::from_millis)
                 .context("KABINET_PASSWORD_WAIT_MS must be 0 to 60000 milliseconds")?,
         };
+        let trusted_proxies = crate::client_addr::TrustedProxies::parse(
+            &get("KABINET_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|e| anyhow::anyhow!("KABINET_TRUSTED_PROXIES: {e}"))?;
+        let case_files_days = match get("KABINET_CASE_FILES_DAYS") {
+            None => crate::cases::retention::DEFAULT_CASE_FILES_DAYS,
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=36_500).contains(d))
+                .context("KABINET_CASE_FILES_DAYS must be a number of days, 1 to 36500")?,
+        };
         Ok(Config {
+            case_files_days,
+            trusted_proxies,
             max_in_flight,
             password_wait,
             tbank,

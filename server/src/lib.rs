@@ -10,6 +10,7 @@ macro_rules! total {
 }
 
 pub mod cases;
+pub mod client_addr;
 pub mod clock;
 pub mod codes;
 pub mod config;
@@ -210,13 +211,24 @@ pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
 }
 
 /// The background work of a server instance, every few seconds: the sandbox acquirer's
-/// notifications, the autopays due, the reminders and the e-receipts. Safe with several
-/// instances (each job is claimed in the database).
+/// notifications, the autopays due, the reminders and the e-receipts; once a minute, the
+/// expired case files. Safe with several instances (each job is claimed in the database).
 pub async fn run_background_jobs(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut retention_due = std::time::Instant::now();
     loop {
         tick.tick().await;
+        if std::time::Instant::now() >= retention_due {
+            retention_due = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            if let Err(e) = services
+                .cases
+                .expire_files(services.config.case_files_days)
+                .await
+            {
+                tracing::warn!(error = %e, "expired case files not removed");
+            }
+        }
         if let Some(sandbox) = &services.sandbox
             && let Err(e) = sandbox.deliver_due().await
         {

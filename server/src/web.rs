@@ -4,7 +4,7 @@
 
 use crate::Services;
 use crate::notify::OutboxEntry;
-use app::ports::{CspNonce, PeerIp};
+use app::ports::{ClientIp, CspNonce};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRef, Path, Query, Request, State};
@@ -266,7 +266,11 @@ pub fn router(services: Services) -> Router {
         ))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(services.config.trusted_proxies.clone()),
+            client_address,
+        ))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))
@@ -858,21 +862,47 @@ fn is_cross_site(request: &Request) -> bool {
     }
 }
 
-/// A fresh CSP nonce per response, security headers, and the peer address for the pages.
-async fn security_headers(mut request: Request, next: Next) -> Response {
-    let mut bytes = [0u8; 16];
-    rand::fill(&mut bytes);
-    let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
-    request.extensions_mut().insert(CspNonce(nonce.clone()));
+/// The client's address ([`crate::client_addr`]) in the request's extensions, for the pages,
+/// the rate limits and the request's log span.
+async fn client_address(
+    State(proxies): State<Arc<crate::client_addr::TrustedProxies>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(addr)) = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .cloned()
     {
+        let client = proxies.client(addr.ip(), request.headers());
         request
             .extensions_mut()
-            .insert(PeerIp(addr.ip().to_string()));
+            .insert(ClientIp(client.to_string()));
     }
+    next.run(request).await
+}
+
+/// The log span of a request: method, path (never the query, which may carry a token) and
+/// the client's address.
+fn request_span(request: &Request) -> tracing::Span {
+    let client = request
+        .extensions()
+        .get::<ClientIp>()
+        .map_or("-", |c| c.0.as_str());
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        client = %client,
+    )
+}
+
+/// A fresh CSP nonce per response and the security headers.
+async fn security_headers(mut request: Request, next: Next) -> Response {
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let csp = format!(

@@ -11,6 +11,7 @@
 //! (`utility::delivery`); both move down into the platform when a second module needs them.
 
 pub mod customer;
+pub mod retention;
 pub mod staff;
 
 use crate::clock::{Clock, PROVIDER_UTC_OFFSET_SECS};

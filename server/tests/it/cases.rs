@@ -740,3 +740,82 @@ async fn u_apl_4_the_assistant_answers_from_the_accounts_data_and_the_faq() {
     })
     .await;
 }
+
+/// P-5: the files of a case over for longer than `KABINET_CASE_FILES_DAYS` are removed, once
+/// with two instances running the job; an open case keeps its files however old.
+#[tokio::test]
+async fn p_5_files_of_long_closed_cases_expire_once() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let closed = appeal(
+            &client,
+            &app,
+            account,
+            "k-closed",
+            &[("акт.pdf", PDF.to_vec())],
+        )
+        .await
+        .unwrap();
+        let open = appeal(
+            &client,
+            &app,
+            account,
+            "k-open",
+            &[("фото.png", PNG.to_vec())],
+        )
+        .await
+        .unwrap();
+        let operator = staff(&app, "oper", Role::Operator).await;
+        act(&operator, &app, &closed, "take", "", &[])
+            .await
+            .unwrap();
+        act(&operator, &app, &closed, "close", "", &[])
+            .await
+            .unwrap();
+        let file = card(&client, &app, &closed).await.unwrap().messages[0].files[0].clone();
+        let key: String = sqlx::query_scalar("SELECT storage_key FROM case_files WHERE id = $1")
+            .bind(file.id)
+            .fetch_one(&app.services.db.pool)
+            .await
+            .unwrap();
+        let stored = app
+            .services
+            .config
+            .data_dir
+            .join("files")
+            .join(&key[..2])
+            .join(&key);
+        assert!(stored.exists());
+        let days = app.services.config.case_files_days;
+        assert_eq!(days, 1_095, "three years unless configured");
+
+        // A day short of the period: kept.
+        app.clock
+            .advance(jiff::SignedDuration::from_hours(24 * (days - 1)));
+        assert_eq!(app.services.cases.expire_files(days).await.unwrap(), 0);
+        // (The session of three years ago has long expired: the customer signs in again.)
+        let client = signed_in(&app, "Secret-2026!").await;
+        let fetched = client.get(app.at(&file.href())).send().await.unwrap();
+        assert_eq!(fetched.status(), 200);
+
+        // Past it: removed once, whichever instance gets there first.
+        app.clock.advance(jiff::SignedDuration::from_hours(48));
+        let client = signed_in(&app, "Secret-2026!").await;
+        let second = app.second_instance().await;
+        let (a, b) = tokio::join!(
+            app.services.cases.expire_files(days),
+            second.services.cases.expire_files(days)
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        assert!(!stored.exists(), "the bytes are gone too");
+        let fetched = client.get(app.at(&file.href())).send().await.unwrap();
+        assert_eq!(fetched.status(), 404);
+        let c = card(&client, &app, &closed).await.unwrap();
+        assert!(c.messages.iter().all(|m| m.files.is_empty()));
+        // The open appeal keeps its photo.
+        let c = card(&client, &app, &open).await.unwrap();
+        assert_eq!(c.messages[0].files.len(), 1);
+        second.finish().await;
+    })
+    .await;
+}

@@ -1,6 +1,8 @@
 //! Sign-in by QR code (U-AUTH-2): the browser that shows the code, the phone that confirms it.
 
-use crate::common::{TestApp, each_backend, form, ivanov, me, signed_in};
+use crate::common::{
+    Options, TestApp, each_backend, each_backend_with, form, ivanov, me, signed_in,
+};
 use reqwest::cookie::{CookieStore, Jar};
 use shared::ApiError;
 use shared::qr_sign_in::{
@@ -54,6 +56,22 @@ impl Desktop {
         form(&self.client, app, "/api/auth/qr/start", &[])
             .await
             .unwrap();
+    }
+
+    /// Asks for a code through a reverse proxy that says the browser is at `forwarded`.
+    async fn start_via(&self, app: &TestApp, forwarded: &str) -> Result<(), ApiError> {
+        let response = self
+            .client
+            .post(app.at("/api/auth/qr/start"))
+            .header("x-forwarded-for", forwarded)
+            .send()
+            .await
+            .unwrap();
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(response.json().await.unwrap())
+        }
     }
 
     async fn poll(&self, app: &TestApp) -> QrSignInStatus {
@@ -423,6 +441,87 @@ async fn the_phone_page_names_the_device_and_offers_both_answers() {
         assert!(html.contains("Chrome 120"), "{html}");
         assert!(html.contains("Подтвердить вход"), "{html}");
         assert!(html.contains("Отклонить"), "{html}");
+    })
+    .await;
+}
+
+/// Starts codes through a proxy claiming `forwarded` until the per-address limit refuses one;
+/// returns how many were given.
+async fn codes_until_refused(desktop: &Desktop, app: &TestApp, forwarded: &str) -> i64 {
+    let mut given = 0;
+    loop {
+        match desktop.start_via(app, forwarded).await {
+            Ok(()) => given += 1,
+            Err(ApiError::TooManyRequests { .. }) => return given,
+            Err(other) => panic!("{other:?}"),
+        }
+        assert!(given <= 100, "never refused");
+    }
+}
+
+/// #18 item 1: behind a reverse proxy named in `KABINET_TRUSTED_PROXIES` the client is the
+/// address the proxy forwarded (the right-most one it did not add itself): the phone sees it
+/// on the confirmation page, and each customer has a limit of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_itself() {
+    let options = Options {
+        env: vec![("KABINET_TRUSTED_PROXIES", "127.0.0.1, ::1".to_string())],
+        ..Options::default()
+    };
+    each_backend_with(options, |app| async move {
+        ivanov(&app, true).await;
+        let desktop = Desktop::new();
+        // The browser wrote a false address itself; the proxy appended the real one.
+        desktop
+            .start_via(&app, "10.9.8.7, 203.0.113.7")
+            .await
+            .unwrap();
+        let seen = request(&phone(&app).await, &app, &desktop.token(&app))
+            .await
+            .unwrap();
+        assert_eq!(seen.ip.as_deref(), Some("203.0.113.7"));
+        let limit = server::qr_sign_in::QR_START_PER_IP.limit;
+        assert_eq!(
+            codes_until_refused(&desktop, &app, "203.0.113.7").await,
+            limit - 1
+        );
+        // Another customer behind the same proxy is not refused.
+        let other = Desktop::new();
+        other.start_via(&app, "203.0.113.8").await.unwrap();
+    })
+    .await;
+}
+
+/// #18 item 1: without trusted proxies a forwarding header is the client's own claim and is
+/// ignored: the socket's peer is counted, whatever addresses the requests name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_trusted_proxies_forwarded_headers_are_ignored() {
+    let options = Options {
+        production: true,
+        ..Options::default()
+    };
+    each_backend_with(options, |app| async move {
+        ivanov(&app, true).await;
+        let desktop = Desktop::new();
+        desktop.start_via(&app, "203.0.113.7").await.unwrap();
+        let seen = request(&phone(&app).await, &app, &desktop.token(&app))
+            .await
+            .unwrap();
+        assert_eq!(seen.ip.as_deref(), Some("127.0.0.1"));
+        let limit = server::qr_sign_in::QR_START_PER_IP.limit;
+        let mut given = 1;
+        for n in 0.. {
+            match desktop
+                .start_via(&app, &format!("203.0.113.{}", n % 250))
+                .await
+            {
+                Ok(()) => given += 1,
+                Err(ApiError::TooManyRequests { .. }) => break,
+                Err(other) => panic!("{other:?}"),
+            }
+            assert!(given <= limit, "a new claimed address is not a new client");
+        }
+        assert_eq!(given, limit);
     })
     .await;
 }
