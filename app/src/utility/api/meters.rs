@@ -37,7 +37,7 @@ pub async fn submit_readings(
         .meters
         .submit_readings(&session, account, values, confirm.is_some(), &key)
         .await?;
-    leptos_axum::redirect(&format!("/accounts/{account}/meters?tab=send&done=sent"));
+    ports::redirect_plain_form(&format!("/accounts/{account}/meters?tab=send&done=sent"));
     Ok(())
 }
 
@@ -136,6 +136,6 @@ pub async fn submit_all_readings(
     if !fields.is_empty() {
         return Err(ApiError::Invalid { fields });
     }
-    leptos_axum::redirect(&format!("/readings?done={ALL_SENT}"));
+    ports::redirect_plain_form(&format!("/readings?done={ALL_SENT}"));
     Ok(())
 }

@@ -99,9 +99,7 @@ pub async fn start_autopay(
         .payments
         .start_autopay(&session, account, &day, &max_amount, &key)
         .await?;
-    if ports::is_plain_form_post() {
-        leptos_axum::redirect(&link);
-    }
+    ports::redirect_plain_form(&link);
     Ok(link)
 }
 

@@ -139,6 +139,20 @@ fn submission_key(outcome: Outcome) -> RwSignal<String> {
     key
 }
 
+/// «Показания переданы.» for the last sending: its own answer on a page with script, the
+/// redirect's `done` without script; nothing while a sending is on its way or after a refusal
+/// (the message of an earlier sending never stands beside a new one's outcome).
+fn sent_notice(
+    done: impl Fn() -> bool + Send + Sync + 'static,
+    outcome: Outcome,
+    pending: Signal<bool>,
+) -> impl IntoView {
+    move || {
+        let sent = !pending.get() && outcome.get().map_or_else(&done, |r| r.is_ok());
+        sent.then(|| view! { <p class="notice notice--success" role="status">{READINGS_SENT_MESSAGE}</p> })
+    }
+}
+
 /// The confirmation a consumption far above the usual waits for, once the server asked.
 #[component]
 fn ConfirmHigh(outcome: Outcome) -> impl IntoView {
@@ -230,7 +244,7 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
         .collect();
     let signals: Vec<RwSignal<String>> = rows.iter().map(|(_, _, v)| *v).collect();
     view! {
-        {move || done().then(|| view! { <p class="notice notice--success" role="status">{READINGS_SENT_MESSAGE}</p> })}
+        {sent_notice(done, last_error, submit.pending().into())}
         <p class="notice" role="status">{format!("{} (прием показаний {}).", status, s.window.caption())}</p>
         <ActionForm action=submit>
             <input type="hidden" name="account" value=s.account.to_string() />
@@ -444,7 +458,7 @@ fn AllReadingsForm(list: Vec<ReadingSheet>) -> impl IntoView {
         .collect_view();
     let any_open = index > 0;
     view! {
-        {move || done().then(|| view! { <p class="notice notice--success" role="status">{READINGS_SENT_MESSAGE}</p> })}
+        {sent_notice(done, last_error, submit.pending().into())}
         {closed.into_iter().map(|s| view! {
             <p class="notice">{format!("Лицевой счет № {}: {}", s.number, if s.rows.is_empty() { "нет приборов учета.".to_string() } else { window_closed_message(s.window) })}</p>
         }).collect_view()}

@@ -477,3 +477,59 @@ async fn the_provider_exports_what_was_sent() {
     })
     .await;
 }
+
+/// U-MTR-3: a page with script stays where the customer is once the readings are taken (no
+/// redirect for the server function's client, which would undo a tab opened while the sending
+/// was on its way); a plain form post goes on to «Показания переданы.».
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_page_without_script_is_redirected_after_sending() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let s = sheet(&client, &app, &account).await;
+        let day = row(&s, "Электроэнергия", Zone::Day).clone();
+        let (key, first, second) = (day.key(), plus(&day, 10), plus(&day, 20));
+        let scripted = client
+            .post(app.at("/api/meters/submit"))
+            .header("accept", "application/json")
+            .form(&[
+                ("account", account.as_str()),
+                ("rows[0]", key.as_str()),
+                ("values[0]", first.as_str()),
+                ("key", "with-script"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(scripted.status(), 200);
+        assert!(!scripted.headers().contains_key("serverfnredirect"));
+        assert!(!scripted.headers().contains_key("location"));
+        let plain = client
+            .post(app.at("/api/meters/submit"))
+            .header("accept", "text/html")
+            .form(&[
+                ("account", account.as_str()),
+                ("rows[0]", key.as_str()),
+                ("values[0]", second.as_str()),
+                ("key", "without-script"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(plain.status(), 302);
+        assert_eq!(
+            plain.headers()["location"].to_str().unwrap(),
+            format!("/accounts/{account}/meters?tab=send&done=sent")
+        );
+        assert_eq!(
+            row(
+                &sheet(&client, &app, &account).await,
+                "Электроэнергия",
+                Zone::Day
+            )
+            .sent,
+            Some(day.previous.unwrap_or(0) + 20_000),
+            "both sendings were taken, the later one counts"
+        );
+    })
+    .await;
+}
