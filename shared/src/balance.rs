@@ -31,13 +31,20 @@ impl Balance {
         }
     }
 
-    /// The amount as shown next to the caption: an overpayment with a minus sign.
-    pub fn amount(self) -> Option<String> {
+    /// The amount as shown next to the caption: an overpayment with a minus sign, nothing
+    /// owed 0 (U-ACC-5).
+    pub fn amount(self) -> String {
         match self {
-            Balance::ToPay(k) => Some(k.to_string()),
-            Balance::Overpaid(k) => Some(Kopecks(-k.0).to_string()),
-            Balance::Settled => None,
+            Balance::ToPay(k) => k.to_string(),
+            Balance::Overpaid(k) => Kopecks(-k.0).to_string(),
+            Balance::Settled => Kopecks::ZERO.to_string(),
         }
+    }
+
+    /// The caption and the amount in one line, where a table cell shows a balance:
+    /// «К оплате 1 234,56 руб.», «Переплата -120,00 руб.», «Задолженность отсутствует 0,00 руб.».
+    pub fn words(self) -> String {
+        format!("{} {}", self.caption(), self.amount())
     }
 }
 
@@ -49,12 +56,14 @@ mod tests {
     fn each_balance_has_its_words() {
         let debt = Balance::from_owed(Kopecks(123456));
         assert_eq!(debt.caption(), "К оплате");
-        assert_eq!(debt.amount().as_deref(), Some("1\u{202F}234,56 руб."));
+        assert_eq!(debt.amount(), "1\u{202F}234,56 руб.");
         let ahead = Balance::from_owed(Kopecks(-12000));
         assert_eq!(ahead.caption(), "Переплата");
-        assert_eq!(ahead.amount().as_deref(), Some("-120,00 руб."));
+        assert_eq!(ahead.amount(), "-120,00 руб.");
+        assert_eq!(ahead.words(), "Переплата -120,00 руб.");
         let settled = Balance::from_owed(Kopecks(0));
         assert_eq!(settled.caption(), "Задолженность отсутствует");
-        assert_eq!(settled.amount(), None);
+        assert_eq!(settled.amount(), "0,00 руб.");
+        assert_eq!(settled.words(), "Задолженность отсутствует 0,00 руб.");
     }
 }

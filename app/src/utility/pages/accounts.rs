@@ -64,7 +64,7 @@ pub fn BalanceText(owed: shared::Kopecks) -> impl IntoView {
             <span class="balance__caption">{balance.caption()}</span>
             " "
             <strong class="balance__amount">
-                {balance.amount().unwrap_or_else(|| shared::Kopecks::ZERO.to_string())}
+                {balance.amount()}
             </strong>
         </p>
     }

@@ -317,13 +317,7 @@ fn PayLineRow(
     };
     let amount_id = format!("amount-{i}");
     let error_id = format!("amount-{i}-error");
-    let owed = if line.balance.0 > 0 {
-        line.balance.to_string()
-    } else if line.balance.0 < 0 {
-        format!("Переплата {}", Kopecks(-line.balance.0))
-    } else {
-        "нет".to_string()
-    };
+    let owed = shared::balance::Balance::from_owed(line.balance).words();
     let label = format!("{}, лицевой счет № {}", line.supplier, line.account_number);
     let described = {
         let error_id = error_id.clone();

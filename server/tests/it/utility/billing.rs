@@ -199,10 +199,7 @@ async fn balances_are_worded_by_what_is_owed() {
             .unwrap()
             .expect("the account's overview");
             let balance = shared::balance::Balance::from_owed(o.owed);
-            captions.push((
-                balance.caption(),
-                balance.amount().is_some_and(|a| a.starts_with('-')),
-            ));
+            captions.push((balance.caption(), balance.amount().starts_with('-')));
             // The test clock says 20 November: readings are accepted from the 15th to the 25th.
             assert_eq!(o.window_status, WindowStatus::Open { closes_in_days: 5 });
             assert_eq!(o.last_period, Some(Period(202610)));
