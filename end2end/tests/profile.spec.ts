@@ -105,3 +105,32 @@ test("«Удалить учетную запись» asks for the password and d
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Неверный логин или пароль" })).toBeVisible();
 });
+
+test("«Отображать подсказки» off hides the hints of every page; on shows them again (U-PRF-8)", async ({ page, request }, testInfo) => {
+  const js = withJs(testInfo);
+  const phone = newPhone();
+  await registerCustomer(request, phone);
+  await signInByPhone(page, phone);
+  const hint = page.getByText("Номер из платежного документа (квитанции)");
+  const setting = page.getByLabel("Отображать подсказки");
+  const save = page.locator("form", { has: setting }).getByRole("button", { name: "Сохранить" });
+  const saved = page.getByRole("status").filter({ hasText: "Настройка подсказок сохранена." });
+
+  await open(page, "/accounts/add", js);
+  await expect(hint).toBeVisible();
+
+  await open(page, "/profile", js);
+  await setting.uncheck();
+  await save.click();
+  await expect(saved).toBeVisible();
+  await open(page, "/accounts/add", js);
+  await expect(page.getByLabel(/^Лицевой счет/)).toBeVisible();
+  await expect(hint).toBeHidden();
+
+  await open(page, "/profile", js);
+  await setting.check();
+  await save.click();
+  await expect(saved).toBeVisible();
+  await open(page, "/accounts/add", js);
+  await expect(hint).toBeVisible();
+});

@@ -17,10 +17,6 @@ pub fn use_interactive() -> ReadSignal<bool> {
 #[derive(Clone, Debug, Default)]
 pub struct FormEcho(pub std::sync::Arc<std::collections::HashMap<String, String>>);
 
-/// «Отображать подсказки» (U-PRF-8) of the signed-in person; hints show when absent.
-#[derive(Clone, Copy, Debug)]
-pub struct ShowHints(pub bool);
-
 /// A live check from `shared`, as a callback: `Some(message)` when the value breaks the rule.
 pub fn rule(check: fn(&str) -> Result<(), String>) -> Callback<String, Option<String>> {
     Callback::new(move |value: String| check(&value).err())
@@ -63,7 +59,6 @@ pub fn Field(
     {
         value.set(typed.clone());
     }
-    let hint = hint.filter(|_| use_context::<ShowHints>().is_none_or(|h| h.0));
     let touched = RwSignal::new(false);
     let edited = RwSignal::new(false);
     let visible = RwSignal::new(false);

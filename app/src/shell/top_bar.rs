@@ -58,6 +58,9 @@ pub fn TopBar() -> impl IntoView {
 #[component]
 fn Sections(person: shared::identity::PersonSummary) -> impl IntoView {
     let unread = person.unread_notices;
+    // «Отображать подсказки» off (U-PRF-8): the style sheet hides every hint of every page
+    // while this mark is in the top bar (`body:has(.hints-off)`), with and without script.
+    let hints_off = (!person.show_hints).then(|| view! { <span class="hints-off" hidden></span> });
     let sign_out = ServerAction::<SignOut>::new();
     SessionVersion::refresh_on_success(sign_out.value());
     let menu = NodeRef::<leptos::html::Details>::new();
@@ -87,6 +90,7 @@ fn Sections(person: shared::identity::PersonSummary) -> impl IntoView {
             .collect_view()
     };
     view! {
+        {hints_off}
         <nav class="topbar__nav" aria-label="Разделы">
             {links(false)}
             <ActionForm action=sign_out>

@@ -155,29 +155,41 @@ async fn the_password_is_changed_with_the_current_one_and_other_devices_sign_out
     .await;
 }
 
+/// U-PRF-8: with «Отображать подсказки» off every page's top bar carries the mark under which
+/// the style sheet hides hints (`body:has(.hints-off) .field__hint`), the profile's and the
+/// others' alike; on, the mark is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hints_can_be_turned_off_and_on() {
     each_backend(|app| async move {
         ivanov(&app, true).await;
         let client = signed_in(&app, "Secret-2026!").await;
-        let hint = "Не более 50 символов";
-        let page = || async {
-            client
-                .get(app.at("/profile?edit=names"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
+        let hint = "class=\"hints-off\"";
+        let page = |path: &'static str| {
+            let (client, app) = (&client, &app);
+            async move {
+                client
+                    .get(app.at(path))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+            }
         };
         assert!(me(&client, &app).await.unwrap().show_hints);
-        assert!(page().await.contains(hint));
+        assert!(!page("/profile?edit=names").await.contains(hint));
+        assert!(!page("/accounts/add").await.contains(hint));
         form(&client, &app, "/api/profile/hints", &[])
             .await
             .unwrap();
         assert!(!me(&client, &app).await.unwrap().show_hints);
-        assert!(!page().await.contains(hint), "hints are hidden");
+        for path in ["/profile?edit=names", "/accounts/add", "/appeals"] {
+            assert!(
+                page(path).await.contains(hint),
+                "hints are hidden on {path}"
+            );
+        }
         form(
             &client,
             &app,
@@ -187,6 +199,7 @@ async fn hints_can_be_turned_off_and_on() {
         .await
         .unwrap();
         assert!(me(&client, &app).await.unwrap().show_hints);
+        assert!(!page("/accounts/add").await.contains(hint));
     })
     .await;
 }

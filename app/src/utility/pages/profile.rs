@@ -75,7 +75,6 @@ fn check_middle_name(input: &str) -> Result<(), String> {
 
 #[component]
 fn Profile(person: PersonSummary) -> impl IntoView {
-    provide_context(crate::components::field::ShowHints(person.show_hints));
     let query = use_query_map();
     let editing = move |what: &str| query.read().get("edit").as_deref() == Some(what);
     let saved = move || match query.read().get("saved").as_deref() {
