@@ -715,7 +715,8 @@ impl PaymentsService {
             sqlx::query(
                 "INSERT INTO autopays (person_id, account_id, card_id, day, max_amount, created_at) \
                  SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS \
-                 (SELECT 1 FROM account_links WHERE person_id = $1 AND account_id = $2) \
+                 (SELECT 1 FROM account_links WHERE person_id = $1 AND account_id = $2 \
+                   AND unlinked_at IS NULL) \
                  ON CONFLICT (person_id, account_id) DO UPDATE SET card_id = excluded.card_id, \
                  day = excluded.day, max_amount = excluded.max_amount",
             )

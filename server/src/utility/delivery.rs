@@ -57,6 +57,8 @@ struct ReceiptDue {
     email: Option<String>,
     email_confirmed: i32,
     latest: i64,
+    /// Set when the account was detached from the cabinet (the subscription stays).
+    unlinked_at: Option<i64>,
 }
 
 impl DeliveryService {
@@ -279,7 +281,7 @@ impl DeliveryService {
         let candidates: Vec<Candidate> = sqlx::query_as(
             "SELECT l.person_id, l.account_id, a.number FROM account_links l \
              JOIN accounts a ON a.id = l.account_id \
-             WHERE a.branch_id = $1 \
+             WHERE a.branch_id = $1 AND l.unlinked_at IS NULL \
              AND EXISTS (SELECT 1 FROM meters m WHERE m.account_id = a.id AND m.removed_on IS NULL \
                  AND m.auto_read = 0) \
              AND NOT EXISTS (SELECT 1 FROM readings r JOIN meters m ON m.id = r.meter_id \
@@ -331,7 +333,7 @@ impl DeliveryService {
             total!("p.amount"),
             " FROM payments p WHERE p.account_id = a.id) AS overdue \
              FROM account_links l JOIN accounts a ON a.id = l.account_id \
-             WHERE a.branch_id = $1 \
+             WHERE a.branch_id = $1 AND l.unlinked_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = $3 \
                  AND d.person_id = l.person_id AND d.account_id = l.account_id AND d.period = $2 \
                  AND (d.sent = 1 OR d.claimed_until >= $4))"
@@ -366,7 +368,8 @@ impl DeliveryService {
     pub async fn send_e_receipts(&self) -> Result<usize, ApiError> {
         const KIND: &str = "e-receipt";
         let due: Vec<ReceiptDue> = sqlx::query_as(
-            "SELECT l.person_id, l.account_id, a.number, l.e_receipt_email AS own_email, \
+            // Detached accounts included: the subscription outlives the link (U-ACC-2).
+            "SELECT l.person_id, l.account_id, a.number, l.e_receipt_email AS own_email, l.unlinked_at, \
                p.email, p.email_confirmed, \
                (SELECT MAX(c.period) FROM charges c WHERE c.account_id = a.id) AS latest \
              FROM account_links l JOIN accounts a ON a.id = l.account_id \
@@ -407,12 +410,21 @@ impl DeliveryService {
                     "Электронная квитанция за {caption}, лицевой счет № {}",
                     r.number
                 ),
-                body: format!(
-                    "Квитанция по лицевому счету № {} за {caption} — во вложении.\n\
-                     Оплатить: {}/accounts/{}/pay\n\n\
-                     Способ получения квитанции меняется в профиле: {}/profile/receipts",
-                    r.number, self.public_url, r.account_id, self.public_url
-                ),
+                body: if r.unlinked_at.is_some() {
+                    format!(
+                        "Квитанция по лицевому счету № {} за {caption} — во вложении.\n\
+                         Лицевой счет удален из личного кабинета. {}",
+                        r.number,
+                        shared::utility::billing::UNLINK_E_RECEIPT_NOTICE
+                    )
+                } else {
+                    format!(
+                        "Квитанция по лицевому счету № {} за {caption} — во вложении.\n\
+                         Оплатить: {}/accounts/{}/pay\n\n\
+                         Способ получения квитанции меняется в профиле: {}/profile/receipts",
+                        r.number, self.public_url, r.account_id, self.public_url
+                    )
+                },
                 attachments: vec![Attachment {
                     name: pdf.name,
                     content_type: "application/pdf".to_string(),
@@ -507,7 +519,7 @@ impl DeliveryPort for DeliveryService {
         let rows: Vec<(i64, String, String, i32, i32, Option<String>)> = sqlx::query_as(
             "SELECT a.id, a.number, a.address, a.e_receipt_allowed, l.e_receipt, l.e_receipt_email \
              FROM account_links l JOIN accounts a ON a.id = l.account_id \
-             WHERE l.person_id = $1 ORDER BY l.created_at, l.id",
+             WHERE l.person_id = $1 AND l.unlinked_at IS NULL ORDER BY l.created_at, l.id",
         )
         .bind(person)
         .fetch_all(&self.db.pool)

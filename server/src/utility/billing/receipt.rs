@@ -243,14 +243,15 @@ impl AccountsService {
         receipt_file(document, period).await
     }
 
-    /// The receipt PDF of a month of an account linked to `person` (the monthly e-receipt).
+    /// The receipt PDF of a month of an account of `person`, linked or detached with its
+    /// subscription kept (the monthly e-receipt).
     pub async fn receipt_pdf_of(
         &self,
         person: i64,
         account: i64,
         period: Period,
     ) -> Result<PdfFile, ApiError> {
-        let row = self.linked_to(person, account).await?;
+        let row = self.held_by(person, account).await?;
         let document = self.receipt_document_of(&row, period).await?;
         receipt_file(document, period).await
     }

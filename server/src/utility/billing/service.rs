@@ -137,6 +137,21 @@ impl AccountsService {
         account: i64,
     ) -> Result<AccountRow, ApiError> {
         sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.account_id = $2 \
+             AND l.unlinked_at IS NULL"
+        )))
+        .bind(person)
+        .bind(account)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(db)?
+        .ok_or(ApiError::NotFound)
+    }
+
+    /// An account of `person`, also one detached from the cabinet whose e-receipt
+    /// subscription stays (U-ACC-2).
+    pub(crate) async fn held_by(&self, person: i64, account: i64) -> Result<AccountRow, ApiError> {
+        sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.account_id = $2"
         )))
         .bind(person)
@@ -150,7 +165,8 @@ impl AccountsService {
     /// The accounts linked to a person, in the order they were linked.
     pub(crate) async fn accounts_of(&self, person: i64) -> Result<Vec<AccountRow>, ApiError> {
         sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 ORDER BY l.created_at, l.id"
+            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.unlinked_at IS NULL \
+             ORDER BY l.created_at, l.id"
         )))
         .bind(person)
         .fetch_all(&self.db.pool)
@@ -309,8 +325,14 @@ impl AccountsPort for AccountsService {
             return Err(ApiError::refused(ACCOUNT_NOT_FOUND_MESSAGE));
         }
         let inserted = sqlx::query(
+            // An account detached earlier comes back with the e-receipt subscription it kept.
             "INSERT INTO account_links (person_id, account_id, e_receipt, e_receipt_after, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, account_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, account_id) DO UPDATE SET \
+               unlinked_at = NULL, created_at = excluded.created_at, \
+               e_receipt_after = CASE WHEN account_links.e_receipt = 1 \
+                 THEN account_links.e_receipt_after ELSE excluded.e_receipt_after END, \
+               e_receipt = CASE WHEN account_links.e_receipt = 1 THEN 1 ELSE excluded.e_receipt END \
+             WHERE account_links.unlinked_at IS NOT NULL",
         )
         .bind(person)
         .bind(account)
@@ -329,19 +351,24 @@ impl AccountsPort for AccountsService {
 
     async fn unlink(&self, session: &str, account: i64) -> Result<(), ApiError> {
         let (person, _) = self.linked(session, account).await?;
-        // Unbinding turns autopay off for the account (U-ACC-2).
+        // Unbinding turns autopay off for the account; the link is only marked, so that the
+        // e-receipt subscription it holds stays (U-ACC-2).
         let mut tx = self.db.pool.begin().await.map_err(db)?;
-        for statement in [
-            "DELETE FROM autopays WHERE person_id = $1 AND account_id = $2",
-            "DELETE FROM account_links WHERE person_id = $1 AND account_id = $2",
-        ] {
-            sqlx::query(statement)
-                .bind(person)
-                .bind(account)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
+        sqlx::query("DELETE FROM autopays WHERE person_id = $1 AND account_id = $2")
+            .bind(person)
+            .bind(account)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "UPDATE account_links SET unlinked_at = $3 WHERE person_id = $1 AND account_id = $2",
+        )
+        .bind(person)
+        .bind(account)
+        .bind(self.clock.unix())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)
     }
 

@@ -7,6 +7,7 @@ use crate::common::{
 };
 use server::notify::OutboxEntry;
 use shared::ApiError;
+use shared::utility::billing::UNLINK_E_RECEIPT_NOTICE;
 use shared::utility::delivery::*;
 
 const EMAIL: &str = "ivanov@bk.ru";
@@ -361,6 +362,97 @@ async fn an_electronic_receipt_needs_an_address_and_the_providers_leave() {
         )
         .await;
         assert_eq!(foreign, Err(ApiError::NotFound));
+    })
+    .await;
+}
+
+/// The charges of 2026-10 copied to `period`: a new month for the account.
+async fn charge_month(app: &TestApp, account: i64, period: i64) {
+    sqlx::query(
+        "INSERT INTO charges (account_id, period, service_id, supplier_id, zone, quantity, price, amount) \
+         SELECT account_id, $2, service_id, supplier_id, zone, quantity, price, amount \
+         FROM charges WHERE account_id = $1 AND period = 202610",
+    )
+    .bind(account)
+    .bind(period)
+    .execute(&app.services.db.pool)
+    .await
+    .unwrap();
+}
+
+/// U-ACC-2: [Удалить] detaches the account (not shown, no reminders) but its e-receipt
+/// subscription stays, as the page says; linked again, the account comes back subscribed.
+#[tokio::test]
+async fn a_detached_account_keeps_its_e_receipt() {
+    each_backend(|app| async move {
+        let showcase = demo(&app, 3, 4).await;
+        ivanov(&app, true).await;
+        let client = signed_in(&app, "Secret-2026!").await;
+        let account = link_showcase(&client, &app, &showcase[0]).await;
+        let id = account.to_string();
+        form(
+            &client,
+            &app,
+            "/api/profile/receipts/save",
+            &[("account", &id), ("electronic", "yes"), ("email", "")],
+        )
+        .await
+        .unwrap();
+        form(&client, &app, "/api/accounts/unlink", &[("account", &id)])
+            .await
+            .unwrap();
+        let list: Vec<shared::utility::billing::AccountCard> =
+            call(&client, &app, "/api/accounts/list", &[])
+                .await
+                .unwrap();
+        assert!(list.is_empty(), "detached: no longer shown");
+        let settings: ReceiptSettings = call(&client, &app, "/api/profile/receipts", &[])
+            .await
+            .unwrap();
+        assert!(settings.accounts.is_empty());
+
+        // The next month's receipt still comes to the profile's e-mail.
+        charge_month(&app, account, 202611).await;
+        assert_eq!(app.services.delivery.send_e_receipts().await.unwrap(), 1);
+        let mail = outbox(&app, EMAIL).await;
+        let receipt = mail
+            .iter()
+            .find(|m| {
+                m.subject.contains("ноябрь 2026") && m.subject.contains(showcase[0].number.as_str())
+            })
+            .expect("the e-receipt of the detached account");
+        assert_eq!(receipt.attachments.len(), 1);
+        assert!(
+            receipt
+                .body
+                .contains("Лицевой счет удален из личного кабинета")
+                && receipt.body.contains(UNLINK_E_RECEIPT_NOTICE),
+            "{}",
+            receipt.body
+        );
+
+        // Linked again: the subscription is there, and the receipt already sent is not resent.
+        link_showcase(&client, &app, &showcase[0]).await;
+        let settings: ReceiptSettings = call(&client, &app, "/api/profile/receipts", &[])
+            .await
+            .unwrap();
+        assert_eq!(settings.accounts.len(), 1);
+        assert!(settings.accounts[0].electronic, "still subscribed");
+        assert_eq!(app.services.delivery.send_e_receipts().await.unwrap(), 0);
+        // Linking an account that is linked is still refused.
+        let branch = crate::common::branch_id(&app, showcase[0].branch_code).await;
+        let again = form(
+            &client,
+            &app,
+            "/api/accounts/link",
+            &[
+                ("branch", &branch),
+                ("number", &showcase[0].number),
+                ("proof", &showcase[0].proof.format_number()),
+            ],
+        )
+        .await;
+        assert!(matches!(again, Err(ApiError::Refused { .. })), "{again:?}");
     })
     .await;
 }
