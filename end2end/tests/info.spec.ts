@@ -26,6 +26,9 @@ async function staffPage(browser: Browser, js: boolean, width: number): Promise<
 
 for (const width of [360, 1280]) {
   test(`the main page links the sections; an order, a callback and a question reach staff (${width} px)`, async ({ page, request, browser }, testInfo) => {
+    // Four journeys in one customer's visit, with a back-office page beside it: near 30 s on
+    // a loaded 2-core machine, so it has three times the default.
+    test.slow();
     const js = withJs(testInfo);
     await page.setViewportSize({ width, height: 800 });
     await customerWithAccount(page, request, 2);
