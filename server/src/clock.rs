@@ -1,7 +1,8 @@
 //! The clock port: everything that depends on the date asks it, never the system directly.
 
 use jiff::Timestamp;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub trait Clock: Send + Sync {
@@ -14,13 +15,13 @@ pub trait Clock: Send + Sync {
 
     /// Today's date where the provider works (Moscow time, UTC+3 all year): the reading
     /// window and the billing months follow it.
-    fn today(&self) -> shared::utility::billing::Day {
+    fn today(&self) -> shared::calendar::Day {
         let local = self.now().as_second() + PROVIDER_UTC_OFFSET_SECS;
         let date = jiff::Timestamp::from_second(local)
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
             .to_zoned(jiff::tz::TimeZone::UTC)
             .date();
-        shared::utility::billing::Day {
+        shared::calendar::Day {
             year: i32::from(date.year()),
             month: u32::try_from(date.month()).unwrap_or(1),
             day: u32::try_from(date.day()).unwrap_or(1),
@@ -59,6 +60,39 @@ impl Clock for StartedClock {
     fn now(&self) -> Timestamp {
         let elapsed = jiff::SignedDuration::try_from(self.started.elapsed()).unwrap_or_default();
         self.start.checked_add(elapsed).unwrap_or(self.start)
+    }
+}
+
+/// The development clock of `/dev/clock`: another clock moved forward by an offset. The offset
+/// lives in the database (`dev_clock`), so that every instance and a restart keep the move;
+/// each instance reads it back every few seconds ([`crate::Services::sync_dev_clock`]).
+pub struct ShiftedClock {
+    inner: Arc<dyn Clock>,
+    offset_secs: AtomicI64,
+}
+
+impl ShiftedClock {
+    pub fn new(inner: Arc<dyn Clock>) -> Self {
+        Self {
+            inner,
+            offset_secs: AtomicI64::new(0),
+        }
+    }
+
+    pub fn offset_secs(&self) -> i64 {
+        self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn set_offset_secs(&self, secs: i64) {
+        self.offset_secs.store(secs, Ordering::Relaxed);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> Timestamp {
+        let base = self.inner.now();
+        base.checked_add(jiff::SignedDuration::from_secs(self.offset_secs()))
+            .unwrap_or(base)
     }
 }
 

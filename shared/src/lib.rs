@@ -8,6 +8,7 @@
 //! in its folder: [`utility`] for the utility cabinet.
 
 pub mod balance;
+pub mod calendar;
 pub mod cases;
 pub mod contact;
 pub mod error;

@@ -96,25 +96,6 @@ const BOOKING_COLUMNS: &str = "b.id, o.name AS office, o.address, s.day, s.minut
      FROM bookings b JOIN appointment_slots s ON s.id = b.slot_id \
      JOIN offices o ON o.id = s.office_id LEFT JOIN people p ON p.id = b.person_id";
 
-/// A day `n` days after `day`.
-fn add_days(day: Day, n: i64) -> Day {
-    let date = jiff::civil::Date::new(
-        i16::try_from(day.year).unwrap_or(2000),
-        i8::try_from(day.month).unwrap_or(1),
-        i8::try_from(day.day).unwrap_or(1),
-    )
-    .ok()
-    .and_then(|d| d.checked_add(jiff::Span::new().days(n)).ok());
-    match date {
-        Some(d) => Day {
-            year: i32::from(d.year()),
-            month: u32::try_from(d.month()).unwrap_or(1),
-            day: u32::try_from(d.day()).unwrap_or(1),
-        },
-        None => day,
-    }
-}
-
 impl InfoService {
     pub fn new(
         db: Db,
@@ -459,7 +440,7 @@ impl InfoPort for InfoService {
         let person = self.identity.session_person(session).await?;
         let offices = self.offices().await?;
         let today = self.clock.today();
-        let last = add_days(today, BOOKING_DAYS_AHEAD);
+        let last = today.add_days(BOOKING_DAYS_AHEAD);
         let office = office.filter(|o| offices.iter().any(|x| x.id == *o));
         let day = day
             .and_then(Day::parse)
@@ -1043,15 +1024,15 @@ pub async fn ensure_demo(db: &Db, today: Day) -> anyhow::Result<()> {
     sqlx::query("INSERT INTO promotions (title, body, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind("Поверка счетчиков воды со скидкой 20 %")
         .bind("До конца месяца поверка на месте стоит 720 руб. вместо 900 руб. Закажите в разделе «Интернет-магазин».")
-        .bind(add_days(today, -7).iso())
-        .bind(add_days(today, 21).iso())
+        .bind(today.add_days(-7).iso())
+        .bind(today.add_days(21).iso())
         .bind(now)
         .execute(&db.pool)
         .await?;
     let poll: i64 = sqlx::query_scalar("INSERT INTO polls (title, description, ends_on, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
         .bind("Качество обслуживания")
         .bind("Ответьте на три вопроса: это займет минуту.")
-        .bind(add_days(today, 30).iso())
+        .bind(today.add_days(30).iso())
         .bind(now)
         .fetch_one(&db.pool)
         .await?;
@@ -1113,7 +1094,7 @@ pub async fn ensure_demo(db: &Db, today: Day) -> anyhow::Result<()> {
             for minute in slot_times("09:00", "16:00", 30).map_err(anyhow::Error::msg)? {
                 sqlx::query("INSERT INTO appointment_slots (office_id, day, minute) VALUES ($1, $2, $3) ON CONFLICT (office_id, day, minute) DO NOTHING")
                     .bind(office)
-                    .bind(add_days(today, ahead).iso())
+                    .bind(today.add_days(ahead).iso())
                     .bind(i32::try_from(minute)?)
                     .execute(&db.pool)
                     .await?;

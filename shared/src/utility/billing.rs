@@ -192,46 +192,12 @@ pub fn period_limited_message(allowed: PeriodRange) -> String {
     )
 }
 
-/// A calendar day, as the billing side dates things.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Day {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
+pub use crate::calendar::{Day, days_in_month};
 
 impl Day {
-    /// Reads «2026-10-15».
-    pub fn parse(input: &str) -> Option<Day> {
-        let mut parts = input.trim().splitn(3, '-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        (Period::new(year, month).is_some() && (1..=days_in_month(year, month)).contains(&day))
-            .then_some(Day { year, month, day })
-    }
-
+    /// The billing month of the day.
     pub fn period(self) -> Period {
         Period(i64::from(self.year) * 100 + i64::from(self.month))
-    }
-
-    /// «15.10.2026»
-    pub fn caption(self) -> String {
-        format!("{:02}.{:02}.{}", self.day, self.month, self.year)
-    }
-
-    /// «2026-10-15»
-    pub fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
     }
 }
 
