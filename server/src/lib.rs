@@ -15,6 +15,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod dev_clock;
 pub mod error;
 pub mod files;
 pub mod identity;
@@ -54,6 +55,8 @@ pub struct Services {
     pub info: Arc<info::InfoService>,
     /// The sandbox acquirer, in development.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
+    /// The clock `/dev/clock` moves, in development.
+    pub dev_clock: Option<Arc<clock::ShiftedClock>>,
     pub codes: codes::Codes,
     /// The ports as the pages' server functions see them.
     pub app_state: AppState,
@@ -69,6 +72,14 @@ impl Services {
 
     /// Wires the services over an open, migrated database.
     pub fn wire(config: Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+        // In development every service reads the clock `/dev/clock` moves.
+        let dev_clock = config
+            .is_development()
+            .then(|| Arc::new(clock::ShiftedClock::new(clock.clone())));
+        let clock: Arc<dyn Clock> = match &dev_clock {
+            Some(shifted) => shifted.clone(),
+            None => clock,
+        };
         let outbox = Arc::new(notify::Outbox::new(db.clone(), clock.clone()));
         if !config.is_development() && (config.smtp.is_none() || config.sms_gateway.is_none()) {
             tracing::warn!(
@@ -196,9 +207,70 @@ impl Services {
             delivery,
             info,
             sandbox,
+            dev_clock,
             codes,
             app_state,
         })
+    }
+}
+
+impl Services {
+    /// Development: takes the clock's offset as stored (another instance may have moved it).
+    pub async fn sync_dev_clock(&self) -> Result<(), shared::ApiError> {
+        let Some(clock) = &self.dev_clock else {
+            return Ok(());
+        };
+        let offset: Option<i64> =
+            sqlx::query_scalar("SELECT offset_secs FROM dev_clock WHERE id = 1")
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(error::db)?;
+        clock.set_offset_secs(offset.unwrap_or(0));
+        Ok(())
+    }
+
+    /// Development: moves the clock forward by `secs` on every instance, then runs the
+    /// background jobs at once, so that what fell due is done. `NotFound` in production.
+    pub async fn move_dev_clock(&self, secs: i64) -> Result<(), shared::ApiError> {
+        let Some(clock) = &self.dev_clock else {
+            return Err(shared::ApiError::NotFound);
+        };
+        let offset: i64 = sqlx::query_scalar(
+            "INSERT INTO dev_clock (id, offset_secs) VALUES (1, $1) ON CONFLICT (id) \
+             DO UPDATE SET offset_secs = dev_clock.offset_secs + excluded.offset_secs \
+             RETURNING offset_secs",
+        )
+        .bind(secs)
+        .fetch_one(&self.db.pool)
+        .await
+        .map_err(error::db)?;
+        clock.set_offset_secs(offset);
+        tracing::info!(
+            by_secs = secs,
+            offset_secs = offset,
+            "development clock moved"
+        );
+        self.run_jobs_once(true).await;
+        Ok(())
+    }
+
+    /// One round of the background work: the sandbox acquirer's notifications, the autopays
+    /// due, the reminders and the e-receipts, and with `retention` the expired case files.
+    pub async fn run_jobs_once(&self, retention: bool) {
+        if let Some(sandbox) = &self.sandbox
+            && let Err(e) = sandbox.deliver_due().await
+        {
+            tracing::warn!(error = %e, "sandbox notifications not delivered");
+        }
+        if let Err(e) = self.payments.run_autopays().await {
+            tracing::warn!(error = %e, "autopays not run");
+        }
+        if let Err(e) = self.delivery.run_due().await {
+            tracing::warn!(error = %e, "reminders and e-receipts not sent");
+        }
+        if retention && let Err(e) = self.cases.expire_files(self.config.case_files_days).await {
+            tracing::warn!(error = %e, "expired case files not removed");
+        }
     }
 }
 
@@ -210,36 +282,24 @@ pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
     }
 }
 
-/// The background work of a server instance, every few seconds: the sandbox acquirer's
-/// notifications, the autopays due, the reminders and the e-receipts; once a minute, the
-/// expired case files. Safe with several instances (each job is claimed in the database).
+/// The background work of a server instance, every few seconds ([`Services::run_jobs_once`]);
+/// the expired case files once a minute; in development first the clock's offset, which
+/// another instance may have moved. Safe with several instances (each job is claimed in the
+/// database).
 pub async fn run_background_jobs(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut retention_due = std::time::Instant::now();
     loop {
         tick.tick().await;
-        if std::time::Instant::now() >= retention_due {
+        if let Err(e) = services.sync_dev_clock().await {
+            tracing::warn!(error = %e, "development clock not read");
+        }
+        let retention = std::time::Instant::now() >= retention_due;
+        if retention {
             retention_due = std::time::Instant::now() + std::time::Duration::from_secs(60);
-            if let Err(e) = services
-                .cases
-                .expire_files(services.config.case_files_days)
-                .await
-            {
-                tracing::warn!(error = %e, "expired case files not removed");
-            }
         }
-        if let Some(sandbox) = &services.sandbox
-            && let Err(e) = sandbox.deliver_due().await
-        {
-            tracing::warn!(error = %e, "sandbox notifications not delivered");
-        }
-        if let Err(e) = services.payments.run_autopays().await {
-            tracing::warn!(error = %e, "autopays not run");
-        }
-        if let Err(e) = services.delivery.run_due().await {
-            tracing::warn!(error = %e, "reminders and e-receipts not sent");
-        }
+        services.run_jobs_once(retention).await;
     }
 }
 

@@ -245,6 +245,10 @@ pub fn router(services: Services) -> Router {
     if services.config.is_development() {
         router = router
             .route("/dev/outbox", get(outbox_page))
+            .route(
+                "/dev/clock",
+                get(crate::dev_clock::page).post(crate::dev_clock::submit),
+            )
             .route("/dev/outbox.json", get(outbox_json))
             .route("/dev/outbox/files/{id}", get(outbox_file));
     }

@@ -819,3 +819,44 @@ async fn p_5_files_of_long_closed_cases_expire_once() {
     })
     .await;
 }
+
+/// M-7: moving the development clock (`/dev/clock`) past the retention runs the jobs at once:
+/// the closed case's file is gone when the page answers.
+#[tokio::test]
+async fn p_5_moving_the_development_clock_expires_files_at_once() {
+    each_backend(|app| async move {
+        let (client, account) = customer(&app).await;
+        let closed = appeal(
+            &client,
+            &app,
+            account,
+            "k-closed",
+            &[("акт.pdf", PDF.to_vec())],
+        )
+        .await
+        .unwrap();
+        let operator = staff(&app, "oper", Role::Operator).await;
+        act(&operator, &app, &closed, "take", "", &[])
+            .await
+            .unwrap();
+        act(&operator, &app, &closed, "close", "", &[])
+            .await
+            .unwrap();
+        let file = card(&client, &app, &closed).await.unwrap().messages[0].files[0].clone();
+        let moved = app
+            .client()
+            .post(app.at("/dev/clock"))
+            .form(&[(
+                "by",
+                format!("{}d", app.services.config.case_files_days + 1),
+            )])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(moved.status(), 303);
+        let client = signed_in(&app, "Secret-2026!").await;
+        let fetched = client.get(app.at(&file.href())).send().await.unwrap();
+        assert_eq!(fetched.status(), 404);
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 mod common;
 
 mod cases;
+mod dev_clock;
 mod failover;
 mod foundation;
 mod load;
