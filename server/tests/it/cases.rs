@@ -741,21 +741,37 @@ async fn u_apl_4_the_assistant_answers_from_the_accounts_data_and_the_faq() {
     .await;
 }
 
+/// An appeal with a PDF, taken and closed by an operator: its number and its file.
+async fn closed_appeal_with_file(
+    app: &TestApp,
+    client: &reqwest::Client,
+    account: i64,
+) -> (String, CaseFile) {
+    let number = appeal(
+        client,
+        app,
+        account,
+        "k-closed",
+        &[("акт.pdf", PDF.to_vec())],
+    )
+    .await
+    .unwrap();
+    let operator = staff(app, "oper", Role::Operator).await;
+    act(&operator, app, &number, "take", "", &[]).await.unwrap();
+    act(&operator, app, &number, "close", "", &[])
+        .await
+        .unwrap();
+    let file = card(client, app, &number).await.unwrap().messages[0].files[0].clone();
+    (number, file)
+}
+
 /// P-5: the files of a case over for longer than `KABINET_CASE_FILES_DAYS` are removed, once
 /// with two instances running the job; an open case keeps its files however old.
 #[tokio::test]
 async fn p_5_files_of_long_closed_cases_expire_once() {
     each_backend(|app| async move {
         let (client, account) = customer(&app).await;
-        let closed = appeal(
-            &client,
-            &app,
-            account,
-            "k-closed",
-            &[("акт.pdf", PDF.to_vec())],
-        )
-        .await
-        .unwrap();
+        let (closed, file) = closed_appeal_with_file(&app, &client, account).await;
         let open = appeal(
             &client,
             &app,
@@ -765,14 +781,6 @@ async fn p_5_files_of_long_closed_cases_expire_once() {
         )
         .await
         .unwrap();
-        let operator = staff(&app, "oper", Role::Operator).await;
-        act(&operator, &app, &closed, "take", "", &[])
-            .await
-            .unwrap();
-        act(&operator, &app, &closed, "close", "", &[])
-            .await
-            .unwrap();
-        let file = card(&client, &app, &closed).await.unwrap().messages[0].files[0].clone();
         let key: String = sqlx::query_scalar("SELECT storage_key FROM case_files WHERE id = $1")
             .bind(file.id)
             .fetch_one(&app.services.db.pool)
@@ -826,23 +834,7 @@ async fn p_5_files_of_long_closed_cases_expire_once() {
 async fn p_5_moving_the_development_clock_expires_files_at_once() {
     each_backend(|app| async move {
         let (client, account) = customer(&app).await;
-        let closed = appeal(
-            &client,
-            &app,
-            account,
-            "k-closed",
-            &[("акт.pdf", PDF.to_vec())],
-        )
-        .await
-        .unwrap();
-        let operator = staff(&app, "oper", Role::Operator).await;
-        act(&operator, &app, &closed, "take", "", &[])
-            .await
-            .unwrap();
-        act(&operator, &app, &closed, "close", "", &[])
-            .await
-            .unwrap();
-        let file = card(&client, &app, &closed).await.unwrap().messages[0].files[0].clone();
+        let (_, file) = closed_appeal_with_file(&app, &client, account).await;
         let moved = app
             .client()
             .post(app.at("/dev/clock"))

@@ -136,23 +136,25 @@ impl AccountsService {
         person: i64,
         account: i64,
     ) -> Result<AccountRow, ApiError> {
-        sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.account_id = $2 \
-             AND l.unlinked_at IS NULL"
-        )))
-        .bind(person)
-        .bind(account)
-        .fetch_optional(&self.db.pool)
-        .await
-        .map_err(db)?
-        .ok_or(ApiError::NotFound)
+        self.account_of(person, account, "AND l.unlinked_at IS NULL")
+            .await
     }
 
     /// An account of `person`, also one detached from the cabinet whose e-receipt
     /// subscription stays (U-ACC-2).
     pub(crate) async fn held_by(&self, person: i64, account: i64) -> Result<AccountRow, ApiError> {
+        self.account_of(person, account, "").await
+    }
+
+    /// An account of `person` whose link also meets `condition` (a constant of this module).
+    async fn account_of(
+        &self,
+        person: i64,
+        account: i64,
+        condition: &'static str,
+    ) -> Result<AccountRow, ApiError> {
         sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.account_id = $2"
+            "SELECT {ACCOUNT_COLUMNS} WHERE l.person_id = $1 AND l.account_id = $2 {condition}"
         )))
         .bind(person)
         .bind(account)

@@ -240,7 +240,11 @@ async fn the_e_receipt_comes_with_its_pdf_once_per_month() {
             &client,
             &app,
             "/api/profile/receipts/save",
-            &[("account", &id), ("electronic", "yes"), ("email", "flat@example.ru")],
+            &[
+                ("account", &id),
+                ("electronic", "yes"),
+                ("email", "flat@example.ru"),
+            ],
         )
         .await
         .unwrap();
@@ -248,21 +252,20 @@ async fn the_e_receipt_comes_with_its_pdf_once_per_month() {
             .await
             .unwrap();
         assert!(settings.accounts[0].electronic);
-        assert_eq!(settings.accounts[0].email.as_deref(), Some("flat@example.ru"));
+        assert_eq!(
+            settings.accounts[0].email.as_deref(),
+            Some("flat@example.ru")
+        );
         let person = me(&client, &app).await.unwrap();
-        assert_eq!(person.email.as_deref(), Some(EMAIL), "U-PRF-4: profile e-mail unchanged");
+        assert_eq!(
+            person.email.as_deref(),
+            Some(EMAIL),
+            "U-PRF-4: profile e-mail unchanged"
+        );
 
         // The months already charged do not come again: the next month's charges do.
         assert_eq!(app.services.delivery.send_e_receipts().await.unwrap(), 0);
-        sqlx::query(
-            "INSERT INTO charges (account_id, period, service_id, supplier_id, zone, quantity, price, amount) \
-             SELECT account_id, 202611, service_id, supplier_id, zone, quantity, price, amount \
-             FROM charges WHERE account_id = $1 AND period = 202610",
-        )
-        .bind(account)
-        .execute(&app.services.db.pool)
-        .await
-        .unwrap();
+        charge_month(&app, account, 202611).await;
         let second = app.second_instance().await;
         let (a, b) = tokio::join!(
             app.services.delivery.send_e_receipts(),
@@ -272,7 +275,11 @@ async fn the_e_receipt_comes_with_its_pdf_once_per_month() {
         assert_eq!(app.services.delivery.send_e_receipts().await.unwrap(), 0);
         let mail = outbox(&app, "flat@example.ru").await;
         assert_eq!(mail.len(), 1);
-        assert!(mail[0].subject.contains("ноябрь 2026"), "{}", mail[0].subject);
+        assert!(
+            mail[0].subject.contains("ноябрь 2026"),
+            "{}",
+            mail[0].subject
+        );
         assert!(mail[0].subject.contains(showcase[0].number.as_str()));
         let pdf = &mail[0].attachments;
         assert_eq!(pdf.len(), 1);
@@ -290,21 +297,23 @@ async fn the_e_receipt_comes_with_its_pdf_once_per_month() {
             .unwrap();
         assert!(bytes.starts_with(b"%PDF"), "a PDF");
         assert!(bytes.len() > 1000);
-        assert!(outbox(&app, EMAIL).await.iter().all(|m| !m.subject.contains("квитанция")));
+        assert!(
+            outbox(&app, EMAIL)
+                .await
+                .iter()
+                .all(|m| !m.subject.contains("квитанция"))
+        );
 
         // Back to paper: the next month sends nothing.
-        form(&client, &app, "/api/profile/receipts/save", &[("account", &id), ("email", "")])
-            .await
-            .unwrap();
-        sqlx::query(
-            "INSERT INTO charges (account_id, period, service_id, supplier_id, zone, quantity, price, amount) \
-             SELECT account_id, 202612, service_id, supplier_id, zone, quantity, price, amount \
-             FROM charges WHERE account_id = $1 AND period = 202610",
+        form(
+            &client,
+            &app,
+            "/api/profile/receipts/save",
+            &[("account", &id), ("email", "")],
         )
-        .bind(account)
-        .execute(&app.services.db.pool)
         .await
         .unwrap();
+        charge_month(&app, account, 202612).await;
         assert_eq!(app.services.delivery.send_e_receipts().await.unwrap(), 0);
         second.finish().await;
     })
