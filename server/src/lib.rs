@@ -9,6 +9,7 @@ macro_rules! total {
     };
 }
 
+pub mod calendar;
 pub mod cases;
 pub mod client_addr;
 pub mod clock;

@@ -98,7 +98,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { kind, file } => {
             let db = server::db::Db::connect(&config.database_url).await?;
             db.migrate().await?;
-            let code = billing::import::run(&db, &kind, &file).await?;
+            // The production calendar is the platform's; every other kind is billing data.
+            let code = if kind == "calendar" {
+                server::calendar::import_file(&db, &file).await?
+            } else {
+                billing::import::run(&db, &kind, &file).await?
+            };
             std::process::exit(code);
         }
         Command::ExportReadings { since } => {

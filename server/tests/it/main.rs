@@ -4,6 +4,7 @@
 
 mod common;
 
+mod calendar;
 mod cases;
 mod dev_clock;
 mod failover;
