@@ -131,7 +131,7 @@ pub async fn import_file(db: &Db, path: &Path) -> anyhow::Result<i32> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             println!(
-                "{}: {} дней календаря импортировано",
+                "{}: импортировано дней календаря: {}",
                 path.display(),
                 rows.len()
             );
