@@ -2,7 +2,7 @@
 //! the background jobs run at once after a move; refused input changes nothing; production has
 //! no such page.
 
-use crate::common::{Options, TestApp, each_backend, each_backend_with};
+use crate::common::{Options, TestApp, each_backend, each_backend_with, page_text};
 use server::clock::Clock;
 use shared::calendar::SHIFT_MESSAGE;
 
@@ -49,14 +49,7 @@ async fn the_development_clock_moves_forward_for_every_instance() {
             app.services.clock.now().as_second() - app.clock.now().as_second(),
             expected
         );
-        let html = client
-            .get(app.at("/dev/clock?moved=1"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&client, &app, "/dev/clock?moved=1").await;
         assert!(html.contains("26.12.2026 11:30"), "{html}");
         assert!(html.contains("Часы переведены."));
 

@@ -1,6 +1,6 @@
 //! «Профиль» → «Личные данные» (U-PRF-1, U-PRF-2, U-PRF-3, U-PRF-8, U-PRF-9).
 
-use crate::common::{each_backend, form, ivanov, last_code, me, signed_in};
+use crate::common::{each_backend, form, ivanov, last_code, me, page_text, signed_in};
 use shared::ApiError;
 use shared::identity::{SAME_PASSWORD_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE};
 
@@ -164,19 +164,7 @@ async fn hints_can_be_turned_off_and_on() {
         ivanov(&app, true).await;
         let client = signed_in(&app, "Secret-2026!").await;
         let hint = "class=\"hints-off\"";
-        let page = |path: &'static str| {
-            let (client, app) = (&client, &app);
-            async move {
-                client
-                    .get(app.at(path))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap()
-            }
-        };
+        let page = |path: &'static str| page_text(&client, &app, path);
         assert!(me(&client, &app).await.unwrap().show_hints);
         assert!(!page("/profile?edit=names").await.contains(hint));
         assert!(!page("/accounts/add").await.contains(hint));

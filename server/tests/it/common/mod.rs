@@ -367,6 +367,18 @@ pub async fn me(
 }
 
 /// Posts a form to a server function as the page would; its error when it refuses.
+/// The HTML of a page as `client` gets it.
+pub async fn page_text(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.at(path))
+        .send()
+        .await
+        .expect("the page")
+        .text()
+        .await
+        .expect("its text")
+}
+
 pub async fn form(
     client: &reqwest::Client,
     app: &TestApp,
