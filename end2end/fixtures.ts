@@ -178,3 +178,36 @@ export async function readCode(page: Page, name: string): Promise<string> {
     }
   }
 }
+
+/**
+ * A staff member's browser of its own, signed in at /staff/login as `login` (password
+ * `Staff-2026!`), with or without script; page errors and server errors seen in it are
+ * pushed to `errors` when given (check them at the end of the test).
+ */
+export async function staffBrowser(
+  browser: Browser,
+  js: boolean,
+  login: string,
+  width = 1280,
+  errors?: string[],
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: process.env.KABINET_E2E_URL,
+    javaScriptEnabled: js,
+    locale: "ru-RU",
+    viewport: { width, height: 800 },
+  });
+  const page = await context.newPage();
+  if (errors) {
+    page.on("pageerror", (error) => errors.push(`staff page error: ${error.message}`));
+    page.on("response", (response) => {
+      if (response.status() >= 500) errors.push(`staff response ${response.status()} for ${response.url()}`);
+    });
+  }
+  await open(page, "/staff/login", js);
+  await page.getByLabel("Логин").fill(login);
+  await page.getByLabel(/^Пароль/).fill("Staff-2026!");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.getByRole("heading", { name: "Очередь обращений" })).toBeVisible();
+  return page;
+}

@@ -1,5 +1,5 @@
 import { Browser, Page } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, customerWithAccount } from "../fixtures";
+import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, customerWithAccount, staffBrowser } from "../fixtures";
 
 // The case engine (P-2, P-3, P-5; U-APL-1..3, U-DOC-1..3): a customer's appeal with files
 // (one over the limit refused) taken, answered and closed by staff in the back-office, the
@@ -15,25 +15,9 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 /** What went wrong in the staff browsers (checked at the end of the test that opened them). */
 const staffErrors: string[] = [];
 
-/** A staff browser signed in at /staff/login, with or without script like the project. */
-async function staffPage(browser: Browser, js: boolean): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: process.env.KABINET_E2E_URL,
-    javaScriptEnabled: js,
-    locale: "ru-RU",
-    viewport: { width: 1280, height: 800 },
-  });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => staffErrors.push(`staff page error: ${error.message}`));
-  page.on("response", (response) => {
-    if (response.status() >= 500) staffErrors.push(`staff response ${response.status()} for ${response.url()}`);
-  });
-  await open(page, "/staff/login", js);
-  await page.getByLabel("Логин").fill("operator");
-  await page.getByLabel(/^Пароль/).fill("Staff-2026!");
-  await page.getByRole("button", { name: "Войти" }).click();
-  await expect(page.getByRole("heading", { name: "Очередь обращений" })).toBeVisible();
-  return page;
+/** A staff browser signed in as the operator, with or without script like the project. */
+function staffPage(browser: Browser, js: boolean): Promise<Page> {
+  return staffBrowser(browser, js, "operator", 1280, staffErrors);
 }
 
 /** Sends the case form and waits for the case's card; its number. */

@@ -1,5 +1,5 @@
 import { Browser, Page } from "@playwright/test";
-import { test, expect, open, withJs, customerWithAccount, fits } from "../fixtures";
+import { test, expect, open, withJs, customerWithAccount, fits, staffBrowser } from "../fixtures";
 
 // The information sections (U-INF-1, U-ACC-3, U-ACC-7): the shop order, the callback and the
 // web consultant as cases; a poll answered once; booking a free time and cancelling it, seen
@@ -8,20 +8,8 @@ import { test, expect, open, withJs, customerWithAccount, fits } from "../fixtur
 
 const ACCEPTED = "Ваше обращение принято в работу.";
 
-async function staffPage(browser: Browser, js: boolean, width: number): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: process.env.KABINET_E2E_URL,
-    javaScriptEnabled: js,
-    locale: "ru-RU",
-    viewport: { width, height: 800 },
-  });
-  const page = await context.newPage();
-  await open(page, "/staff/login", js);
-  await page.getByLabel("Логин").fill("supervisor");
-  await page.getByLabel(/^Пароль/).fill("Staff-2026!");
-  await page.getByRole("button", { name: "Войти" }).click();
-  await expect(page.getByRole("heading", { name: "Очередь обращений" })).toBeVisible();
-  return page;
+function staffPage(browser: Browser, js: boolean, width: number): Promise<Page> {
+  return staffBrowser(browser, js, "supervisor", width);
 }
 
 for (const width of [360, 1280]) {
