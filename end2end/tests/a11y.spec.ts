@@ -66,6 +66,8 @@ const STAFF = [
   "/staff/promotions",
   "/staff/polls",
   "/staff/offices",
+  "/staff/companies?q=" + encodeURIComponent("Тестовый"),
+  "/staff/companies/1",
 ];
 
 for (const width of [360, 1280]) {

@@ -30,16 +30,7 @@ pub struct CalendarRow {
 /// `2027-01-11` or `11.01.2027`; `working` as `1`/`0`, `рабочий`/`выходной` or `yes`/`no`.
 /// Every bad line is reported by its number.
 pub fn parse(text: &str) -> Result<Vec<CalendarRow>, Vec<String>> {
-    let delimiter = if text.lines().next().is_some_and(|h| h.contains(';')) {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::import::csv_table(text);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(vec![format!("строка 1: {e}")]),
@@ -137,17 +128,7 @@ pub async fn import_file(db: &Db, path: &Path) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
-        Err(errors) => {
-            eprintln!(
-                "{}: файл не импортирован, ошибок: {}",
-                path.display(),
-                errors.len()
-            );
-            for error in errors.iter().take(200) {
-                eprintln!("  {error}");
-            }
-            Ok(1)
-        }
+        Err(errors) => Ok(crate::import::refused(path, &errors)),
     }
 }
 

@@ -20,12 +20,14 @@ pub mod dev_clock;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod import;
 pub mod notify;
 pub mod password;
 pub mod payments;
 pub mod portal;
 pub mod qr_sign_in;
 pub mod rate_limit;
+pub mod registry;
 pub mod senders;
 pub mod utility;
 pub mod web;
@@ -54,6 +56,7 @@ pub struct Services {
     pub cases: Arc<cases::CasesService>,
     pub delivery: Arc<delivery::DeliveryService>,
     pub info: Arc<info::InfoService>,
+    pub registry: Arc<registry::RegistryService>,
     /// The sandbox acquirer, in development.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     /// The clock `/dev/clock` moves, in development.
@@ -176,6 +179,11 @@ impl Services {
             identity.clone(),
             cases.clone(),
         ));
+        let registry = Arc::new(registry::RegistryService::new(
+            db.clone(),
+            clock.clone(),
+            cases.clone(),
+        ));
         let app_state = AppState {
             portal,
             identity: identity.clone(),
@@ -191,6 +199,7 @@ impl Services {
             },
             staff: StaffPorts {
                 back_office: cases.clone(),
+                registry: registry.clone(),
             },
             secure_cookies: config.secure_cookies(),
         };
@@ -207,6 +216,7 @@ impl Services {
             cases,
             delivery,
             info,
+            registry,
             sandbox,
             dev_clock,
             codes,

@@ -19,10 +19,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Import the provider's billing data from a CSV or JSON file (see docs/import.md).
-    /// The file is imported whole or not at all; importing it again changes nothing.
+    /// Import data from a file (see docs/import.md): the provider's billing data (CSV or JSON),
+    /// the production calendar, the company registry (ЕГРЮЛ/ЕГРИП XML or CSV). A file is
+    /// imported whole or not at all; importing it again changes nothing.
     Import {
-        /// branches, suppliers, services, tariffs, accounts, meters, readings, charges, payments
+        /// branches, suppliers, services, tariffs, accounts, meters, readings, charges,
+        /// payments; calendar; egrul, companies
         kind: String,
         file: std::path::PathBuf,
     },
@@ -98,11 +100,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { kind, file } => {
             let db = server::db::Db::connect(&config.database_url).await?;
             db.migrate().await?;
-            // The production calendar is the platform's; every other kind is billing data.
-            let code = if kind == "calendar" {
-                server::calendar::import_file(&db, &file).await?
-            } else {
-                billing::import::run(&db, &kind, &file).await?
+            // The calendar and the company registry are the platform's; every other kind is
+            // billing data.
+            let code = match kind.as_str() {
+                "calendar" => server::calendar::import_file(&db, &file).await?,
+                "egrul" | "companies" => {
+                    let clock = server::clock_for(&config);
+                    server::registry::import_file(&db, clock.as_ref(), &kind, &file).await?
+                }
+                _ => billing::import::run(&db, &kind, &file).await?,
             };
             std::process::exit(code);
         }
@@ -159,6 +165,15 @@ async fn main() -> anyhow::Result<()> {
                 json,
             };
             billing::import::demo(&services, &options).await?;
+            let stored =
+                server::registry::demo::ensure(&services.db, services.clock.as_ref(), if_empty)
+                    .await?;
+            if stored != server::registry::Stored::default() {
+                eprintln!(
+                    "Реестр компаний: {}.",
+                    server::registry::stored_words(stored)
+                );
+            }
         }
         Command::Serve => {
             let clock = server::clock_for(&config);

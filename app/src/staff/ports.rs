@@ -1,7 +1,7 @@
 //! The back-office's ports: staff sign-in, the queue of cases, the moves of each kind's
-//! workflow, settings, the team and the audit log. The server's case engine implements them
-//! (`server::cases::staff`); [`StaffPorts`] is the back-office's handle in
-//! [`crate::ports::AppState`].
+//! workflow, settings, the team and the audit log, which the server's case engine implements
+//! (`server::cases::staff`), and the company registry (`server::registry`). [`StaffPorts`] is
+//! the back-office's handle in [`crate::ports::AppState`].
 
 use crate::ports::{ClientInfo, IncomingFile, NewSession};
 use async_trait::async_trait;
@@ -12,6 +12,31 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct StaffPorts {
     pub back_office: Arc<dyn StaffPort>,
+    pub registry: Arc<dyn RegistryAdminPort>,
+}
+
+/// «Реестр компаний» (M-5): search, a company's card and a correction (senior specialists and
+/// administrators; each in the audit log). Every method takes the staff session's secret.
+#[async_trait]
+pub trait RegistryAdminPort: Send + Sync {
+    /// The companies an ИНН, ОГРН or the beginning of a name finds (none for an empty query),
+    /// and how many the registry holds.
+    async fn search(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Result<shared::registry::CompanySearch, ApiError>;
+    async fn company(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Result<shared::registry::RegistryEntry, ApiError>;
+    async fn correct(
+        &self,
+        token: &str,
+        id: i64,
+        draft: shared::registry::CompanyDraft,
+    ) -> Result<(), ApiError>;
 }
 
 /// The back-office (`/staff`): staff sign-in, queues, case actions, settings, the team and

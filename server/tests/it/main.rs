@@ -17,6 +17,7 @@ mod profile;
 mod qr_sign_in;
 mod recovery;
 mod registration;
+mod registry;
 mod senders;
 mod serving;
 mod sign_in;

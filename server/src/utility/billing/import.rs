@@ -58,20 +58,7 @@ pub async fn run(db: &Db, kind: &str, path: &Path) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
-        ImportOutcome::Refused(rows) => {
-            eprintln!(
-                "{}: файл не импортирован, ошибок: {}",
-                path.display(),
-                rows.len()
-            );
-            for row in rows.iter().take(200) {
-                eprintln!("  {row}");
-            }
-            if rows.len() > 200 {
-                eprintln!("  … и еще {}", rows.len() - 200);
-            }
-            Ok(1)
-        }
+        ImportOutcome::Refused(rows) => Ok(crate::import::refused(path, &rows)),
     }
 }
 

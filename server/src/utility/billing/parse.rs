@@ -396,29 +396,11 @@ fn decode(bytes: &[u8]) -> Result<&str, Vec<RowError>> {
     })
 }
 
-/// `;` or `,`: whichever the header line has more of outside quotes (`,` when it has neither).
-fn detect_delimiter(text: &str) -> u8 {
-    let header = text
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or_default();
-    let (mut semicolons, mut commas, mut quoted) = (0usize, 0usize, false);
-    for c in header.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ';' if !quoted => semicolons += 1,
-            ',' if !quoted => commas += 1,
-            _ => {}
-        }
-    }
-    if semicolons > commas { b';' } else { b',' }
-}
-
 fn read_csv(columns: &'static [Column], text: &str) -> Result<Rows, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(detect_delimiter(text))
+        .delimiter(crate::import::detect_delimiter(text))
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let mut lines = Lines::new(text);
