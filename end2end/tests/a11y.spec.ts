@@ -68,6 +68,7 @@ const STAFF = [
   "/staff/offices",
   "/staff/companies?q=" + encodeURIComponent("Тестовый"),
   "/staff/companies/1",
+  "/staff/calendar",
 ];
 
 for (const width of [360, 1280]) {
