@@ -11,13 +11,13 @@ test("a senior specialist sets a day apart and returns it to the rules", async (
   const year = js ? 2098 : 2099;
   await open(staff, `/staff/calendar?year=${year}`, js);
   await expect(staff.getByRole("heading", { name: `Производственный календарь на ${year} год` })).toBeVisible();
-  await staff.getByLabel("Дата", { exact: true }).fill(`31.02.${year}`);
+  await staff.getByRole("textbox", { name: "Дата", exact: true }).fill(`31.02.${year}`);
   await staff.getByRole("button", { name: "Сохранить" }).click();
   await expect(staff.getByText("Укажите дату в виде ДД.ММ.ГГГГ, с 2000 по 2100 год")).toBeVisible();
 
   // 15 July is a Tuesday in 2098 and a Wednesday in 2099: made a day off.
-  await staff.getByLabel("Дата", { exact: true }).fill(`15.07.${year}`);
-  await staff.getByLabel("День", { exact: true }).selectOption("0");
+  await staff.getByRole("textbox", { name: "Дата", exact: true }).fill(`15.07.${year}`);
+  await staff.getByRole("combobox", { name: "День", exact: true }).selectOption("0");
   await staff.getByLabel("Примечание").fill("региональный праздник");
   await staff.getByRole("button", { name: "Сохранить" }).click();
   await expect(staff.getByRole("status").filter({ hasText: "Календарь сохранен." })).toBeVisible();

@@ -30,18 +30,18 @@ test("staff find a company by ИНН and a senior specialist corrects one", asyn
   await first.click();
   await expect(senior.getByRole("heading", { name: title })).toBeVisible();
   if (js) await expect(senior.locator("body[data-hydrated]")).toHaveCount(1);
-  const inn = senior.getByLabel("ИНН", { exact: true });
+  const inn = senior.getByRole("textbox", { name: "ИНН", exact: true });
   const original = await inn.inputValue();
   const wrong = original.slice(0, -1) + String((Number(original.slice(-1)) + 1) % 10);
   const head = `Проверкин ${js ? "Скрипт" : "Форма"} ${Date.now() % 100000}`;
   await inn.fill(wrong);
-  await senior.getByLabel("Руководитель", { exact: true }).fill(head);
+  await senior.getByRole("textbox", { name: "Руководитель", exact: true }).fill(head);
   await senior.getByRole("button", { name: "Сохранить" }).click();
   await expect(senior.getByText("Неверное контрольное число ИНН")).toBeVisible();
   await expect(senior.locator(".summary")).not.toContainText(head);
 
-  await senior.getByLabel("ИНН", { exact: true }).fill(original);
-  await senior.getByLabel("Руководитель", { exact: true }).fill(head);
+  await senior.getByRole("textbox", { name: "ИНН", exact: true }).fill(original);
+  await senior.getByRole("textbox", { name: "Руководитель", exact: true }).fill(head);
   await senior.getByRole("button", { name: "Сохранить" }).click();
   await expect(senior.getByRole("status").filter({ hasText: "Сведения сохранены." })).toBeVisible();
   await expect(senior.locator(".summary")).toContainText(head);

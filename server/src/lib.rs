@@ -21,6 +21,7 @@ pub mod error;
 pub mod files;
 pub mod identity;
 pub mod import;
+pub mod kept_files;
 pub mod notify;
 pub mod password;
 pub mod payments;
@@ -57,6 +58,7 @@ pub struct Services {
     pub delivery: Arc<delivery::DeliveryService>,
     pub info: Arc<info::InfoService>,
     pub registry: Arc<registry::RegistryService>,
+    pub kept_files: Arc<kept_files::KeptFiles>,
     /// The sandbox acquirer, in development.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     /// The clock `/dev/clock` moves, in development.
@@ -164,13 +166,20 @@ impl Services {
             notifier.clone(),
             &config.public_url,
         ));
+        let file_store: Arc<dyn files::FileStore> =
+            Arc::new(files::LocalFiles::new(config.data_dir.join("files")));
+        let kept_files = Arc::new(kept_files::KeptFiles::new(
+            db.clone(),
+            clock.clone(),
+            file_store.clone(),
+        ));
         let cases = Arc::new(cases::CasesService::new(
             db.clone(),
             clock.clone(),
             identity.clone(),
             accounts.clone(),
             delivery.clone(),
-            Arc::new(files::LocalFiles::new(config.data_dir.join("files"))),
+            file_store.clone(),
             limits.clone(),
         ));
         let info = Arc::new(info::InfoService::new(
@@ -222,6 +231,7 @@ impl Services {
             delivery,
             info,
             registry,
+            kept_files,
             sandbox,
             dev_clock,
             codes,
@@ -271,7 +281,8 @@ impl Services {
     }
 
     /// One round of the background work: the sandbox acquirer's notifications, the autopays
-    /// due, the reminders and the e-receipts, and with `retention` the expired case files.
+    /// due, the reminders and the e-receipts, and with `retention` the expired files (of
+    /// closed cases, and the kept files of every kind).
     pub async fn run_jobs_once(&self, retention: bool) {
         if let Some(sandbox) = &self.sandbox
             && let Err(e) = sandbox.deliver_due().await
@@ -286,6 +297,9 @@ impl Services {
         }
         if retention && let Err(e) = self.cases.expire_files(self.config.case_files_days).await {
             tracing::warn!(error = %e, "expired case files not removed");
+        }
+        if retention && let Err(e) = self.kept_files.expire().await {
+            tracing::warn!(error = %e, "expired files not removed");
         }
     }
 }

@@ -4,8 +4,9 @@
 //! called both by the form as the customer types and by the server before it writes.
 //!
 //! The platform's types are at the top of the crate (errors, identity, contacts, money,
-//! requisites, the company registry and the regions, cases, payments, sign-in by QR code, the
-//! portal); each module's own rules live in its folder: [`utility`] for the utility cabinet.
+//! requisites, the company registry and the regions, files' retention, cases, payments,
+//! sign-in by QR code, the portal); each module's own rules live in its folder: [`utility`]
+//! for the utility cabinet.
 
 pub mod balance;
 pub mod calendar;
@@ -23,6 +24,7 @@ pub mod qr_sign_in;
 pub mod regions;
 pub mod registry;
 pub mod requisites;
+pub mod retention;
 pub mod utility;
 
 pub use error::{ApiError, FieldError};

@@ -9,6 +9,7 @@ mod cases;
 mod dev_clock;
 mod failover;
 mod foundation;
+mod kept_files;
 mod load;
 mod outage;
 mod overload;
