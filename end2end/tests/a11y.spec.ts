@@ -68,7 +68,6 @@ const STAFF = [
   "/staff/offices",
   "/staff/companies?q=" + encodeURIComponent("Тестовый"),
   "/staff/companies/1",
-  "/staff/calendar",
 ];
 
 for (const width of [360, 1280]) {

@@ -209,11 +209,6 @@ impl Services {
             staff: StaffPorts {
                 back_office: cases.clone(),
                 registry: registry.clone(),
-                calendar: Arc::new(calendar::CalendarService::new(
-                    db.clone(),
-                    clock.clone(),
-                    cases.clone(),
-                )),
             },
             secure_cookies: config.secure_cookies(),
         };

@@ -1,8 +1,7 @@
 //! The back-office's ports: staff sign-in, the queue of cases, the moves of each kind's
 //! workflow, settings, the team and the audit log, which the server's case engine implements
-//! (`server::cases::staff`), the company registry (`server::registry`) and the production
-//! calendar (`server::calendar`). [`StaffPorts`] is the back-office's handle in
-//! [`crate::ports::AppState`].
+//! (`server::cases::staff`), and the company registry (`server::registry`). [`StaffPorts`] is
+//! the back-office's handle in [`crate::ports::AppState`].
 
 use crate::ports::{ClientInfo, IncomingFile, NewSession};
 use async_trait::async_trait;
@@ -14,30 +13,6 @@ use std::sync::Arc;
 pub struct StaffPorts {
     pub back_office: Arc<dyn StaffPort>,
     pub registry: Arc<dyn RegistryAdminPort>,
-    pub calendar: Arc<dyn CalendarAdminPort>,
-}
-
-/// The production calendar (M-7): a year's sheets with the days set apart from the built-in
-/// rules; a senior specialist or an administrator sets or clears a day (audited).
-#[async_trait]
-pub trait CalendarAdminPort: Send + Sync {
-    /// The year `year` (the current one when none).
-    async fn year(
-        &self,
-        token: &str,
-        year: Option<i32>,
-    ) -> Result<shared::calendar::CalendarYear, ApiError>;
-    /// Sets a day as working (`working` = "1") or a day off ("0"), with a note; a day set to
-    /// what the rules say anyway is cleared.
-    async fn set_day(
-        &self,
-        token: &str,
-        day: &str,
-        working: &str,
-        note: &str,
-    ) -> Result<(), ApiError>;
-    /// Returns a day to the built-in rules.
-    async fn clear_day(&self, token: &str, day: &str) -> Result<(), ApiError>;
 }
 
 /// «Реестр компаний» (M-5): search, a company's card and a correction (senior specialists and
