@@ -112,7 +112,8 @@ ensure_end2end_packages() {
 
 ensure_test_tools() {
   ensure_run_tools
-  apt_install chromium zbar-tools poppler-utils
+  # brotli: the test run checks the WASM's size against bench/size-budget.
+  apt_install chromium zbar-tools poppler-utils brotli
   ensure_end2end_packages
 }
 

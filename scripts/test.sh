@@ -48,6 +48,15 @@ if [ "$stage" = all ] || [ "$stage" = e2e ]; then
     step "release build, second attempt"
     scripts/build.sh
   fi
+  # Sizes are deterministic: the download is held to its budget here, not only by `make bench`.
+  step "WASM size against bench/size-budget (brotli -q 11)"
+  budget=$(awk '$1 == "wasm_brotli" { print $2 }' bench/size-budget)
+  wasm=$(brotli -q 11 -c target/site/pkg/kabinet.wasm | wc -c)
+  if [ "$wasm" -gt "$budget" ]; then
+    echo "WASM is $wasm bytes brotli, over the budget of $budget (bench/size-budget)" >&2
+    exit 1
+  fi
+  echo "WASM $wasm bytes brotli: within the budget of $budget"
   step "browser tests (Playwright, Debian chromium; JavaScript off and on)"
   (cd end2end && npx playwright test)
 fi

@@ -136,7 +136,6 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("staff"), StaticSegment("team")) view=staff::pages::StaffTeamPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=staff::pages::StaffAuditPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("companies")) view=staff::registry::StaffCompaniesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("companies"), ParamSegment("id")) view=staff::registry::StaffCompanyPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <shell::footer::Footer />

@@ -67,7 +67,7 @@ const STAFF = [
   "/staff/polls",
   "/staff/offices",
   "/staff/companies?q=" + encodeURIComponent("Тестовый"),
-  "/staff/companies/1",
+  "/staff/companies?id=1",
 ];
 
 for (const width of [360, 1280]) {

@@ -188,11 +188,7 @@ impl Services {
             identity.clone(),
             cases.clone(),
         ));
-        let registry = Arc::new(registry::RegistryService::new(
-            db.clone(),
-            clock.clone(),
-            cases.clone(),
-        ));
+        let registry = Arc::new(registry::RegistryService::new(db.clone(), cases.clone()));
         let app_state = AppState {
             portal,
             identity: identity.clone(),

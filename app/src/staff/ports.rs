@@ -15,28 +15,17 @@ pub struct StaffPorts {
     pub registry: Arc<dyn RegistryAdminPort>,
 }
 
-/// «Реестр компаний» (M-5): search, a company's card and a correction (senior specialists and
-/// administrators; each in the audit log). Every method takes the staff session's secret.
+/// «Реестр компаний» (M-5): search and a company's card. Takes the staff session's secret.
 #[async_trait]
 pub trait RegistryAdminPort: Send + Sync {
-    /// The companies an ИНН, ОГРН or the beginning of a name finds (none for an empty query),
-    /// and how many the registry holds.
-    async fn search(
+    /// What an ИНН, ОГРН or the beginning of a name finds (nothing for an empty query), and
+    /// the company `id` when one is opened.
+    async fn page(
         &self,
         token: &str,
         query: &str,
-    ) -> Result<shared::registry::CompanySearch, ApiError>;
-    async fn company(
-        &self,
-        token: &str,
-        id: i64,
-    ) -> Result<shared::registry::RegistryEntry, ApiError>;
-    async fn correct(
-        &self,
-        token: &str,
-        id: i64,
-        draft: shared::registry::CompanyDraft,
-    ) -> Result<(), ApiError>;
+        id: Option<i64>,
+    ) -> Result<shared::registry::RegistryPage, ApiError>;
 }
 
 /// The back-office (`/staff`): staff sign-in, queues, case actions, settings, the team and

@@ -715,7 +715,6 @@ fn audit_caption(action: &str) -> String {
         "settings.application_topic" => "Тема заявлений",
         "settings.faq" => "Вопрос FAQ",
         "settings.faq_delete" => "Удален вопрос FAQ",
-        "registry.correct" => "Реестр компаний: исправлены сведения",
         other => other,
     }
     .to_string()
