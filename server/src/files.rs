@@ -16,6 +16,45 @@ pub trait FileStore: Send + Sync {
     async fn delete(&self, key: &str) -> anyhow::Result<()>;
 }
 
+/// The stored-file tables whose rows the retention jobs claim.
+#[derive(Debug, Clone, Copy)]
+pub enum FileTable {
+    CaseFiles,
+    KeptFiles,
+}
+
+/// Removes the rows `ids` of `table` and their bytes; how many this call removed. A row is
+/// claimed by deleting it, so two instances never both count it; the bytes go after the row
+/// (a failure leaves bytes nobody can reach, logged).
+pub async fn remove_claimed(
+    db: &crate::db::Db,
+    store: &dyn FileStore,
+    table: FileTable,
+    ids: Vec<i64>,
+) -> Result<usize, shared::ApiError> {
+    let table = match table {
+        FileTable::CaseFiles => "case_files",
+        FileTable::KeptFiles => "kept_files",
+    };
+    let mut removed = 0;
+    for id in ids {
+        // Only the two table names above are put into the text.
+        let claimed: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE id = $1 RETURNING storage_key"
+        )))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(crate::error::db)?;
+        let Some(key) = claimed else { continue };
+        if let Err(e) = store.delete(&key).await {
+            tracing::warn!(error = %e, table, file = id, "an expired file was not removed from the store");
+        }
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 /// Files in a directory, each under a random 32-hex-digit name in a two-letter subdirectory.
 pub struct LocalFiles {
     root: PathBuf,

@@ -34,20 +34,13 @@ impl CasesService {
         .fetch_all(&self.db.pool)
         .await
         .map_err(db)?;
-        let mut removed = 0;
-        for id in due {
-            let claimed: Option<String> =
-                sqlx::query_scalar("DELETE FROM case_files WHERE id = $1 RETURNING storage_key")
-                    .bind(id)
-                    .fetch_optional(&self.db.pool)
-                    .await
-                    .map_err(db)?;
-            let Some(key) = claimed else { continue };
-            if let Err(e) = self.files.delete(&key).await {
-                tracing::warn!(error = %e, file = id, "an expired case file was not removed from the store");
-            }
-            removed += 1;
-        }
+        let removed = crate::files::remove_claimed(
+            &self.db,
+            self.files.as_ref(),
+            crate::files::FileTable::CaseFiles,
+            due,
+        )
+        .await?;
         if removed > 0 {
             tracing::info!(removed, days, "expired case files removed");
         }
