@@ -19,6 +19,7 @@ pub enum StoreError {
 }
 
 /// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Value {
     Int(i64),
     Text(String),
@@ -47,7 +48,10 @@ async fn upsert(
         .filter(|c| !keys.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    let on_conflict = if updates.is_empty() {
+    // No keys: insert what is new, leave what is stored (the ledger's rows).
+    let on_conflict = if keys.is_empty() {
+        "ON CONFLICT DO NOTHING".to_string()
+    } else if updates.is_empty() {
         format!("ON CONFLICT ({}) DO NOTHING", keys.join(", "))
     } else {
         format!(
@@ -524,7 +528,7 @@ pub async fn store_in(
         Batch::Charges(rows) => {
             r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
                 .await?;
-            let mut values = Vec::with_capacity(rows.len());
+            let mut ledger = Vec::with_capacity(rows.len());
             for Row { line, record: c } in rows {
                 let (Some(account), Some(service), Some(supplier)) = (
                     r.account(*line, &c.branch, &c.account),
@@ -533,40 +537,79 @@ pub async fn store_in(
                 ) else {
                     continue;
                 };
-                values.push(vec![
-                    Value::Int(account),
-                    Value::Int(c.period.0),
-                    Value::Int(service),
-                    Value::Int(supplier),
-                    text(c.zone.code()),
-                    Value::Int(c.quantity),
-                    Value::Int(c.price.0),
-                    Value::Int(c.amount.0),
-                ]);
+                ledger.push(LedgerRow {
+                    line: *line,
+                    values: vec![
+                        Value::Int(account),
+                        Value::Int(c.period.0),
+                        Value::Int(service),
+                        Value::Int(supplier),
+                        text(c.zone.code()),
+                        Value::Int(c.quantity),
+                        Value::Int(c.price.0),
+                        Value::Int(c.amount.0),
+                    ],
+                });
             }
             finish(&mut r)?;
-            upsert(
+            let columns = [
+                "account_id",
+                "period",
+                "service_id",
+                "supplier_id",
+                "zone",
+                "quantity",
+                "price",
+                "amount",
+            ];
+            let keys = ["account_id", "period", "service_id", "supplier_id", "zone"];
+            let values = ledger_rows(
                 tx,
-                "charges",
-                &[
-                    "account_id",
-                    "period",
-                    "service_id",
-                    "supplier_id",
-                    "zone",
-                    "quantity",
-                    "price",
-                    "amount",
-                ],
-                &["account_id", "period", "service_id", "supplier_id", "zone"],
-                values,
-            )
+                &mut r,
+                Ledger {
+                    table: "charges",
+                    columns: &columns,
+                    keys: &keys,
+                    lookup: 0,
+                },
+                ledger,
+                |old| {
+                format!(
+                    "amount: начисление за этот месяц по этой услуге и поставщику уже загружено \
+                         с другими значениями (сумма {}); загруженные начисления не изменяются: \
+                         перерасчет вносится начислением следующего месяца",
+                    amount_of(old, 7)
+                )
+            })
             .await?;
+            finish(&mut r)?;
+            upsert(tx, "charges", &columns, &[], values).await?;
         }
         Batch::Payments(rows) => {
             r.load_accounts(tx, rows.iter().map(|row| row.record.account.as_str()))
                 .await?;
-            let mut values = Vec::with_capacity(rows.len());
+            // The references that are order numbers of the portal's own payments.
+            let mut references: Vec<&str> = rows
+                .iter()
+                .map(|row| row.record.reference.as_str())
+                .collect();
+            references.sort_unstable();
+            references.dedup();
+            let mut portal_orders = std::collections::HashSet::new();
+            for chunk in references.chunks(MAX_ROWS) {
+                let placeholders: Vec<String> =
+                    (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT number FROM payment_orders WHERE number IN ({})",
+                    placeholders.join(", ")
+                );
+                let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+                for reference in chunk {
+                    query = query.bind(*reference);
+                }
+                portal_orders.extend(query.fetch_all(&mut **tx).await?);
+            }
+            let mut ledger = Vec::with_capacity(rows.len());
             for Row { line, record: p } in rows {
                 let (Some(account), Some(supplier)) = (
                     r.account(*line, &p.branch, &p.account),
@@ -574,7 +617,7 @@ pub async fn store_in(
                 ) else {
                     continue;
                 };
-                values.push(vec![
+                let mut values = vec![
                     Value::Int(account),
                     Value::Int(supplier),
                     text(&p.paid_on.iso()),
@@ -582,28 +625,175 @@ pub async fn store_in(
                     Value::Int(p.amount.0),
                     text(&p.channel),
                     text(&p.reference),
-                ]);
+                ];
+                // A payment made in the portal, as the bank's registry reports it by the
+                // portal's order number: the same payment as the portal's own row.
+                let portal: Option<(String, String, i64, String)> = if !portal_orders
+                    .contains(&p.reference)
+                {
+                    None
+                } else {
+                    sqlx::query_as(
+                    "SELECT y.reference, y.paid_on, y.period, y.channel FROM payments y \
+                     JOIN payment_orders o ON y.reference = o.number || '/' || CAST(y.account_id AS TEXT) \
+                     WHERE o.number = $1 AND y.account_id = $2 AND y.supplier_id = $3",
+                )
+                .bind(&p.reference)
+                .bind(account)
+                .bind(supplier)
+                .fetch_optional(&mut **tx)
+                .await?
+                };
+                if let Some((reference, paid_on, period, channel)) = portal {
+                    values[2] = Value::Text(paid_on);
+                    values[3] = Value::Int(period);
+                    values[5] = Value::Text(channel);
+                    values[6] = Value::Text(reference);
+                }
+                ledger.push(LedgerRow {
+                    line: *line,
+                    values,
+                });
             }
             finish(&mut r)?;
-            upsert(
+            let columns = [
+                "account_id",
+                "supplier_id",
+                "paid_on",
+                "period",
+                "amount",
+                "channel",
+                "reference",
+            ];
+            let values = ledger_rows(
                 tx,
-                "payments",
-                &[
-                    "account_id",
-                    "supplier_id",
-                    "paid_on",
-                    "period",
-                    "amount",
-                    "channel",
-                    "reference",
-                ],
-                &["reference", "supplier_id"],
-                values,
+                &mut r,
+                Ledger {
+                    table: "payments",
+                    columns: &columns,
+                    keys: &["reference", "supplier_id"],
+                    lookup: 6,
+                },
+                ledger,
+                |old| {
+                    format!(
+                        "reference: платеж с этим номером уже загружен с другими значениями \
+                         (сумма {}, дата {}); загруженные платежи не изменяются",
+                        amount_of(old, 4),
+                        match &old[2] {
+                            Value::Text(day) => day.clone(),
+                            _ => String::new(),
+                        }
+                    )
+                },
             )
             .await?;
+            finish(&mut r)?;
+            upsert(tx, "payments", &columns, &[], values).await?;
         }
     }
     Ok(n)
+}
+
+/// A ledger row of a batch (a charge or a payment) with its line.
+struct LedgerRow {
+    line: usize,
+    values: Vec<Value>,
+}
+
+/// Ledger rows are never rewritten (P-4): a row whose key is stored with other values is
+/// refused by its line (`changed` words it from the stored row); one stored with the same
+/// values is left as it is, so the same file again changes nothing. Stored rows are looked up
+/// by the column `lookup`. The rows to insert.
+/// A ledger table: its columns, its key and the column stored rows are looked up by.
+struct Ledger<'a> {
+    table: &'a str,
+    columns: &'a [&'a str],
+    keys: &'a [&'a str],
+    lookup: usize,
+}
+
+async fn ledger_rows(
+    tx: &mut Transaction<'static, Any>,
+    r: &mut Resolver,
+    ledger: Ledger<'_>,
+    rows: Vec<LedgerRow>,
+    changed: fn(&[Value]) -> String,
+) -> Result<Vec<Vec<Value>>, sqlx::Error> {
+    let Ledger {
+        table,
+        columns,
+        keys,
+        lookup,
+    } = ledger;
+    use sqlx::Row;
+    let key_at: Vec<usize> = keys
+        .iter()
+        .filter_map(|k| columns.iter().position(|c| c == k))
+        .collect();
+    let key_of =
+        |values: &[Value]| -> Vec<Value> { key_at.iter().map(|i| values[*i].clone()).collect() };
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    // How each column reads back: as the new rows hold it.
+    let kinds: Vec<bool> = first
+        .values
+        .iter()
+        .map(|v| matches!(v, Value::Int(_)))
+        .collect();
+    let mut wanted: Vec<Value> = rows.iter().map(|row| row.values[lookup].clone()).collect();
+    wanted.sort_by_key(|v| format!("{v:?}"));
+    wanted.dedup();
+    let mut stored: HashMap<Vec<Value>, Vec<Value>> = HashMap::new();
+    for chunk in wanted.chunks(MAX_ROWS) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        // Only our own table and column names are put into the text.
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE {} IN ({})",
+            columns.join(", "),
+            columns[lookup],
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in chunk {
+            query = match value {
+                Value::Int(v) => query.bind(*v),
+                Value::Text(v) => query.bind(v.clone()),
+                Value::Null => query.bind(Option::<String>::None),
+            };
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let mut values = Vec::with_capacity(columns.len());
+            for (i, int) in kinds.iter().enumerate() {
+                values.push(if *int {
+                    Value::Int(row.try_get::<i64, _>(i)?)
+                } else {
+                    Value::Text(row.try_get::<String, _>(i)?)
+                });
+            }
+            stored.insert(key_of(&values), values);
+        }
+    }
+    let mut fresh = Vec::with_capacity(rows.len());
+    for LedgerRow { line, values } in rows {
+        match stored.get(&key_of(&values)) {
+            None => fresh.push(values),
+            Some(old) if *old == values => {}
+            Some(old) => {
+                r.fail(line, changed(old));
+            }
+        }
+    }
+    Ok(fresh)
+}
+
+/// The amount at `at` of a stored row, in roubles.
+fn amount_of(row: &[Value], at: usize) -> String {
+    match row.get(at) {
+        Some(Value::Int(kopecks)) => shared::Kopecks(*kopecks).to_string(),
+        _ => String::new(),
+    }
 }
 
 /// Refuses the batch when any row named something unknown.

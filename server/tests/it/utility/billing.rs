@@ -648,3 +648,128 @@ async fn deleting_the_cabinet_leaves_how_receipts_are_to_come() {
     })
     .await;
 }
+
+/// Issue #18 item 2 (P-4): ledger rows are never rewritten by an import; a payment made in the
+/// portal and the same payment in the bank's registry (by the portal's order number) are one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledger_rows_are_never_rewritten_and_a_portal_payment_is_counted_once() {
+    each_backend(|app| async move {
+        let db = &app.services.db;
+        for (kind, name) in EXAMPLES {
+            assert!(matches!(
+                import_file(db, kind, &example(name)).await.unwrap(),
+                ImportOutcome::Stored(_)
+            ));
+        }
+        let before = dump(&app).await;
+        let dir = std::env::temp_dir().join(format!(
+            "kabinet-ledger-{}-{}",
+            std::process::id(),
+            app.backend
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let refused = |outcome: ImportOutcome| match outcome {
+            ImportOutcome::Refused(rows) => rows,
+            ImportOutcome::Stored(_) => panic!("a changed ledger row was imported"),
+        };
+
+        // A charge already loaded, with another amount: refused by its line.
+        let charges = std::fs::read_to_string(example("charges.csv")).unwrap();
+        let changed = charges.replacen(";1439,92", ";1500,00", 1);
+        assert_ne!(changed, charges);
+        let file = dir.join("charges.csv");
+        std::fs::write(&file, changed).unwrap();
+        let rows = refused(import_file(db, Kind::Charges, &file).await.unwrap());
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].line, 2);
+        assert!(
+            rows[0].message.contains("439,92 руб.")
+                && rows[0].message.contains("загруженные начисления не изменяются"),
+            "{rows:?}"
+        );
+
+        // A payment already loaded, with another amount: refused too.
+        let payments = std::fs::read_to_string(example("payments.json")).unwrap();
+        let changed = payments.replacen("1743.88", "1800.00", 1);
+        assert_ne!(changed, payments);
+        let file = dir.join("payments.json");
+        std::fs::write(&file, changed).unwrap();
+        let rows = refused(import_file(db, Kind::Payments, &file).await.unwrap());
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert!(
+            rows[0].message.contains("загруженные платежи не изменяются"),
+            "{rows:?}"
+        );
+        assert_eq!(dump(&app).await, before, "nothing of the refused files was kept");
+
+        // A payment made in the portal: its order, its line and its ledger row, as the
+        // payments service enters them.
+        let (account, supplier): (i64, i64) = sqlx::query_as(
+            "SELECT a.id, s.id FROM accounts a, suppliers s \
+             WHERE a.number = '110012345' AND s.code = 'energy'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let order: i64 = sqlx::query_scalar(
+            "INSERT INTO payment_orders (number, idempotency_key, method, amount, status, acquirer, \
+             created_at, updated_at) VALUES ('P-20260720-0001', 'k1', 'sbp', 50000, 'succeeded', \
+             'sandbox', 0, 0) RETURNING id",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO payment_order_lines (order_id, account_id, supplier_id, amount) \
+             VALUES ($1, $2, $3, 50000)",
+        )
+        .bind(order)
+        .bind(account)
+        .bind(supplier)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO payments (account_id, supplier_id, paid_on, period, amount, channel, reference) \
+             VALUES ($1, $2, '2026-07-20', 202607, 50000, 'sbp', $3)",
+        )
+        .bind(account)
+        .bind(supplier)
+        .bind(format!("P-20260720-0001/{account}"))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let paid = |db: server::db::Db| async move {
+            let total: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payments WHERE account_id = $1",
+            )
+            .bind(account)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            total
+        };
+        let with_portal = paid(db.clone()).await;
+        // The bank's registry reports it a day later under the portal's order number.
+        let registry = "branch;account;supplier;paid_on;period;amount;channel;reference\n\
+                        01;110012345;energy;2026-07-21;2026-07;500,00;bank;P-20260720-0001\n";
+        let file = dir.join("registry.csv");
+        std::fs::write(&file, registry).unwrap();
+        assert!(matches!(
+            import_file(db, Kind::Payments, &file).await.unwrap(),
+            ImportOutcome::Stored(_)
+        ));
+        assert_eq!(
+            paid(db.clone()).await,
+            with_portal,
+            "the registry's row is the portal's payment, not a second one (no false overpayment)"
+        );
+        // With another amount it is not the same payment: refused.
+        std::fs::write(&file, registry.replace("500,00", "600,00")).unwrap();
+        let rows = refused(import_file(db, Kind::Payments, &file).await.unwrap());
+        assert_eq!(rows[0].line, 2, "{rows:?}");
+        assert_eq!(paid(db.clone()).await, with_portal);
+        std::fs::remove_dir_all(dir).ok();
+    })
+    .await;
+}
