@@ -9,7 +9,7 @@ use app::ports::CasesPort;
 use app::utility::ports::{AccountsPort, AssistantPort};
 use async_trait::async_trait;
 use shared::ApiError;
-use shared::utility::assistant::{Answer, Intent, faq_score, intent};
+use shared::utility::assistant::{Answer, Intent, asks_all_accounts, faq_score, intent};
 
 impl CasesService {
     pub(crate) async fn answer(
@@ -37,108 +37,36 @@ impl CasesService {
             understood: true,
         };
         if let Some(found) = intent(question) {
-            let Some(row) = chosen else {
+            if chosen.is_none() {
                 return Ok(reply(
                     "К личному кабинету не привязан ни один лицевой счет. Добавьте лицевой счет, и я расскажу о начислениях, оплатах и показаниях.".into(),
                     vec![("Добавить лицевой счет", "/accounts/add".into())],
                 ));
+            }
+            // «по всем лицевым счетам»: one sentence per account, each with its link.
+            let asked: Vec<_> = if asks_all_accounts(question) && accounts.len() > 1 {
+                accounts.iter().collect()
+            } else {
+                chosen.into_iter().collect()
             };
-            let id = row.id;
-            let number = &row.number;
-            return Ok(match found {
-                Intent::Balance => {
-                    let o = self.accounts.overview(session, id).await?;
-                    let text = match o.owed.0 {
-                        0 => format!("По лицевому счету № {number} задолженности нет."),
-                        n if n > 0 => format!(
-                            "По лицевому счету № {number} к оплате {} руб.",
-                            o.owed.format_number()
-                        ),
-                        _ => format!(
-                            "По лицевому счету № {number} переплата {} руб.: она будет учтена в следующих начислениях.",
-                            shared::Kopecks(-o.owed.0).format_number()
-                        ),
-                    };
-                    reply(text, vec![("Оплатить", format!("/accounts/{id}/pay"))])
-                }
-                Intent::LastPayment => {
-                    let last: Option<(String, i64)> = sqlx::query_as(concat!(
-                        "SELECT paid_on, ",
-                        total!("amount"),
-                        " FROM payments WHERE account_id = $1 GROUP BY paid_on, reference \
-                         ORDER BY paid_on DESC LIMIT 1"
-                    ))
-                    .bind(id)
-                    .fetch_optional(&self.db.pool)
-                    .await
-                    .map_err(db)?;
-                    let text = match last {
-                        Some((day, amount)) => format!(
-                            "Последний платеж по лицевому счету № {number}: {} руб., {}.",
-                            shared::Kopecks(amount).format_number(),
-                            shared::utility::billing::Day::parse(&day)
-                                .map_or(day.clone(), |d| d.caption())
-                        ),
-                        None => format!("По лицевому счету № {number} платежей не найдено."),
-                    };
-                    reply(
-                        text,
-                        vec![(
-                            "История оплат",
-                            format!("/accounts/{id}/billing?tab=payments"),
-                        )],
-                    )
-                }
-                Intent::ReadingWindow => {
-                    let o = self.accounts.overview(session, id).await?;
-                    reply(
-                        format!(
-                            "Показания по лицевому счету № {number} принимаются с {} по {} число каждого месяца. {}.",
-                            o.window.from_day,
-                            o.window.to_day,
-                            o.window_status.caption()
-                        ),
-                        vec![("Передать показания", format!("/accounts/{id}/meters"))],
-                    )
-                }
-                Intent::Tariff => {
-                    let history = self.accounts.tariffs(session, id, None, None).await?;
-                    let mut seen = Vec::new();
-                    let mut lines = Vec::new();
-                    for t in &history.tariffs {
-                        let key = (t.service.clone(), t.zone);
-                        if seen.contains(&key) {
-                            continue;
-                        }
-                        seen.push(key);
-                        let zone = if t.zone == shared::utility::billing::Zone::Single {
-                            String::new()
-                        } else {
-                            format!(" ({})", t.zone.caption())
-                        };
-                        lines.push(format!(
-                            "{}{zone}: {} руб. за {}",
-                            t.service,
-                            t.price.format_number(),
-                            t.unit
-                        ));
-                    }
-                    let text = if lines.is_empty() {
-                        format!("По лицевому счету № {number} тарифов за последний год нет.")
-                    } else {
-                        format!(
-                            "Действующие тарифы по лицевому счету № {number}: {}.",
-                            lines.join("; ")
-                        )
-                    };
-                    reply(
-                        text,
-                        vec![(
-                            "История тарифов",
-                            format!("/accounts/{id}/details#tariffs-title"),
-                        )],
-                    )
-                }
+            let mut texts = Vec::new();
+            let mut links = Vec::new();
+            for row in &asked {
+                let (text, caption, href) =
+                    self.answer_for(session, found, row.id, &row.number).await?;
+                texts.push(text);
+                let caption = if asked.len() > 1 {
+                    format!("{caption} (№ {})", row.number)
+                } else {
+                    caption.to_string()
+                };
+                links.push((caption, href));
+            }
+            return Ok(Answer {
+                question: question.to_string(),
+                text: texts.join(" "),
+                links,
+                understood: true,
             });
         }
         let faq = self.faq().await?;
@@ -158,6 +86,108 @@ impl CasesService {
                 links: vec![("Написать новое обращение".into(), "/appeals/new".into())],
                 understood: false,
             },
+        })
+    }
+
+    /// The answer about one account to a question of `intent`: the text and one link.
+    async fn answer_for(
+        &self,
+        session: &str,
+        intent: Intent,
+        id: i64,
+        number: &str,
+    ) -> Result<(String, &'static str, String), ApiError> {
+        Ok(match intent {
+            Intent::Balance => {
+                let o = self.accounts.overview(session, id).await?;
+                let text = match o.owed.0 {
+                    0 => format!("По лицевому счету № {number} задолженности нет."),
+                    n if n > 0 => format!(
+                        "По лицевому счету № {number} к оплате {} руб.",
+                        o.owed.format_number()
+                    ),
+                    _ => format!(
+                        "По лицевому счету № {number} переплата {} руб.: она будет учтена в следующих начислениях.",
+                        shared::Kopecks(-o.owed.0).format_number()
+                    ),
+                };
+                (text, "Оплатить", format!("/accounts/{id}/pay"))
+            }
+            Intent::LastPayment => {
+                let last: Option<(String, i64)> = sqlx::query_as(concat!(
+                    "SELECT paid_on, ",
+                    total!("amount"),
+                    " FROM payments WHERE account_id = $1 GROUP BY paid_on, reference \
+                         ORDER BY paid_on DESC LIMIT 1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db)?;
+                let text = match last {
+                    Some((day, amount)) => format!(
+                        "Последний платеж по лицевому счету № {number}: {} руб., {}.",
+                        shared::Kopecks(amount).format_number(),
+                        shared::utility::billing::Day::parse(&day)
+                            .map_or(day.clone(), |d| d.caption())
+                    ),
+                    None => format!("По лицевому счету № {number} платежей не найдено."),
+                };
+                (
+                    text,
+                    "История оплат",
+                    format!("/accounts/{id}/billing?tab=payments"),
+                )
+            }
+            Intent::ReadingWindow => {
+                let o = self.accounts.overview(session, id).await?;
+                (
+                    format!(
+                        "Показания по лицевому счету № {number} принимаются с {} по {} число каждого месяца. {}.",
+                        o.window.from_day,
+                        o.window.to_day,
+                        o.window_status.caption()
+                    ),
+                    "Передать показания",
+                    format!("/accounts/{id}/meters"),
+                )
+            }
+            Intent::Tariff => {
+                let history = self.accounts.tariffs(session, id, None, None).await?;
+                let mut seen = Vec::new();
+                let mut lines = Vec::new();
+                for t in &history.tariffs {
+                    let key = (t.service.clone(), t.zone);
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    let zone = if t.zone == shared::utility::billing::Zone::Single {
+                        String::new()
+                    } else {
+                        format!(" ({})", t.zone.caption())
+                    };
+                    lines.push(format!(
+                        "{}{zone}: {} руб. за {}",
+                        t.service,
+                        t.price.format_number(),
+                        t.unit
+                    ));
+                }
+                let text = if lines.is_empty() {
+                    format!("По лицевому счету № {number} тарифов за последний год нет.")
+                } else {
+                    format!(
+                        "Действующие тарифы по лицевому счету № {number}: {}.",
+                        lines.join("; ")
+                    )
+                };
+                (
+                    text,
+                    "История тарифов",
+                    format!("/accounts/{id}/details#tariffs-title"),
+                )
+            }
         })
     }
 }

@@ -741,6 +741,50 @@ async fn u_apl_4_the_assistant_answers_from_the_accounts_data_and_the_faq() {
     .await;
 }
 
+/// #18 item 11: «по всем лицевым счетам» gets an answer for each account, each with its link;
+/// without those words the selected account answers alone.
+#[tokio::test]
+async fn the_assistant_answers_for_all_accounts_when_asked_so() {
+    each_backend(|app| async move {
+        let showcase = demo(&app, 3, 6).await;
+        ivanov(&app, true).await;
+        let client = signed_in(&app, "Secret-2026!").await;
+        let first = link_showcase(&client, &app, &showcase[0]).await;
+        link_showcase(&client, &app, &showcase[1]).await;
+        let ask = |q: &'static str| {
+            let client = client.clone();
+            let app = app.clone();
+            async move {
+                call::<shared::utility::assistant::Answer>(
+                    &client,
+                    &app,
+                    "/api/cases/ask",
+                    &[("account", first.to_string().as_str()), ("question", q)],
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let all = ask("Сколько я должен по всем лицевым счетам?").await;
+        for account in &showcase[..2] {
+            assert!(all.text.contains(&account.number), "{all:?}");
+        }
+        assert_eq!(all.links.len(), 2, "{all:?}");
+        assert_eq!(
+            all.links[0].0,
+            format!("Оплатить (№ {})", showcase[0].number)
+        );
+        let one = ask("Сколько я должен?").await;
+        assert!(one.text.contains(&showcase[0].number), "{one:?}");
+        assert!(!one.text.contains(&showcase[1].number), "{one:?}");
+        assert_eq!(
+            one.links,
+            [("Оплатить".to_string(), format!("/accounts/{first}/pay"))]
+        );
+    })
+    .await;
+}
+
 /// An appeal with a PDF, taken and closed by an operator: its number and its file.
 async fn closed_appeal_with_file(
     app: &TestApp,

@@ -76,6 +76,19 @@ pub fn normalize(text: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// Whether a question asks about every account («по всем лицевым счетам», «по всем счетам»,
+/// «все мои счета»), not only the selected one.
+pub fn asks_all_accounts(question: &str) -> bool {
+    let text = normalize(question);
+    let words: Vec<&str> = text.split(' ').collect();
+    let all = words
+        .iter()
+        .any(|w| matches!(*w, "все" | "всем" | "всех" | "каждому" | "каждый"));
+    all && words
+        .iter()
+        .any(|w| w.starts_with("счет") || w.starts_with("лицев"))
+}
+
 /// The topic of a question the account's data can answer, if any. Phrases count before
 /// single words, so «когда прошел последний платеж» is about the payment, not the balance.
 pub fn intent(question: &str) -> Option<Intent> {
@@ -163,6 +176,19 @@ pub struct Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_accounts_are_asked_for_in_so_many_words() {
+        assert!(asks_all_accounts(
+            "Сколько я должен по всем лицевым счетам?"
+        ));
+        assert!(asks_all_accounts("долг по всем счетам"));
+        assert!(asks_all_accounts(
+            "Все мои счета: когда передавать показания?"
+        ));
+        assert!(!asks_all_accounts("Сколько я должен?"));
+        assert!(!asks_all_accounts("Все ли показания приняты?"));
+    }
 
     #[test]
     fn u_apl_4_questions_find_their_topic() {
