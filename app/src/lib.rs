@@ -135,7 +135,9 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=staff::pages::StaffSettingsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("team")) view=staff::pages::StaffTeamPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=staff::pages::StaffAuditPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("calendar")) view=staff::calendar::StaffCalendarPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("staff"), StaticSegment("companies")) view=staff::registry::StaffCompaniesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("companies"), ParamSegment("id")) view=staff::registry::StaffCompanyPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <shell::footer::Footer />

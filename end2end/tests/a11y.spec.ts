@@ -67,7 +67,8 @@ const STAFF = [
   "/staff/polls",
   "/staff/offices",
   "/staff/companies?q=" + encodeURIComponent("Тестовый"),
-  "/staff/companies?id=1",
+  "/staff/companies/1",
+  "/staff/calendar",
 ];
 
 for (const width of [360, 1280]) {

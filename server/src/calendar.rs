@@ -1,11 +1,18 @@
 //! The production calendar of the portal (M-7): the built-in rules of [`shared::calendar`]
 //! with the exceptions kept in `calendar_days`, loaded by [`load`] and imported by
-//! `kabinet import calendar <file>` ([`import_file`]).
+//! `kabinet import calendar <file>` ([`import_file`]); staff see a year and set days apart in
+//! the back-office ([`CalendarService`], `/staff/calendar`).
 
+use crate::cases::CasesService;
+use crate::clock::Clock;
 use crate::db::Db;
+use app::staff::ports::CalendarAdminPort;
+use async_trait::async_trait;
 use shared::ApiError;
-use shared::calendar::{Day, WorkCalendar};
+use shared::calendar::{CalendarException, CalendarYear, Day, WorkCalendar};
+use shared::cases::Role;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The calendar with the exceptions stored.
 pub async fn load(db: &Db) -> Result<WorkCalendar, ApiError> {
@@ -16,6 +23,119 @@ pub async fn load(db: &Db) -> Result<WorkCalendar, ApiError> {
     Ok(WorkCalendar::with_exceptions(rows.into_iter().filter_map(
         |(day, working)| Day::parse(&day).map(|d| (d, working != 0)),
     )))
+}
+
+/// The exceptions stored for a year, in the order of the days.
+pub async fn exceptions(db: &Db, year: i32) -> Result<Vec<CalendarException>, ApiError> {
+    let rows: Vec<(String, i32, String)> = sqlx::query_as(
+        "SELECT day, working, note FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day",
+    )
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(crate::error::db)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(day, working, note)| {
+            Day::parse(&day).map(|day| CalendarException {
+                day,
+                working: working != 0,
+                note,
+            })
+        })
+        .collect())
+}
+
+/// The production calendar in the back-office: a year's sheets for every staff member; a
+/// senior specialist or an administrator sets a day apart or returns it to the rules, each
+/// in the audit log.
+pub struct CalendarService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    cases: Arc<CasesService>,
+}
+
+impl CalendarService {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, cases: Arc<CasesService>) -> Self {
+        Self { db, clock, cases }
+    }
+}
+
+#[async_trait]
+impl CalendarAdminPort for CalendarService {
+    async fn year(&self, token: &str, year: Option<i32>) -> Result<CalendarYear, ApiError> {
+        self.cases.staff_of(token).await?;
+        let year = year
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or(self.clock.today().year);
+        let calendar = load(&self.db).await?;
+        Ok(CalendarYear::new(
+            &calendar,
+            year,
+            exceptions(&self.db, year).await?,
+        ))
+    }
+
+    async fn set_day(
+        &self,
+        token: &str,
+        day: &str,
+        working: &str,
+        note: &str,
+    ) -> Result<(), ApiError> {
+        let staff = self.cases.staff_with(token, Role::Supervisor).await?;
+        let exception = shared::calendar::parse_exception(day, working, note)
+            .map_err(|fields| ApiError::Invalid { fields })?;
+        let caption = exception.day.caption();
+        if WorkCalendar::russian().is_working_day(exception.day) == exception.working {
+            // What the rules say anyway: no exception to keep.
+            clear(&self.db, exception.day).await?;
+        } else {
+            store(
+                &self.db,
+                &[CalendarRow {
+                    day: exception.day,
+                    working: exception.working,
+                    note: exception.note.clone(),
+                }],
+            )
+            .await?;
+        }
+        let kind = if exception.working {
+            "рабочий день"
+        } else {
+            "выходной"
+        };
+        let detail = if exception.note.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}: {}", exception.note)
+        };
+        self.cases
+            .audit_log(Some(staff.id), "calendar.day", &caption, &detail)
+            .await
+    }
+
+    async fn clear_day(&self, token: &str, day: &str) -> Result<(), ApiError> {
+        let staff = self.cases.staff_with(token, Role::Supervisor).await?;
+        let day =
+            shared::calendar::check_exception_day(day).map_err(|m| ApiError::field("day", m))?;
+        clear(&self.db, day).await?;
+        self.cases
+            .audit_log(Some(staff.id), "calendar.clear", &day.caption(), "")
+            .await
+    }
+}
+
+/// Returns a day to the built-in rules.
+async fn clear(db: &Db, day: Day) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+        .bind(day.iso())
+        .execute(&db.pool)
+        .await
+        .map_err(crate::error::db)?;
+    Ok(())
 }
 
 /// One day of an import file.

@@ -188,7 +188,11 @@ impl Services {
             identity.clone(),
             cases.clone(),
         ));
-        let registry = Arc::new(registry::RegistryService::new(db.clone(), cases.clone()));
+        let registry = Arc::new(registry::RegistryService::new(
+            db.clone(),
+            clock.clone(),
+            cases.clone(),
+        ));
         let app_state = AppState {
             portal,
             identity: identity.clone(),
@@ -205,6 +209,11 @@ impl Services {
             staff: StaffPorts {
                 back_office: cases.clone(),
                 registry: registry.clone(),
+                calendar: Arc::new(calendar::CalendarService::new(
+                    db.clone(),
+                    clock.clone(),
+                    cases.clone(),
+                )),
             },
             secure_cookies: config.secure_cookies(),
         };

@@ -230,6 +230,40 @@ impl WorkCalendar {
         !day.weekday().is_weekend() && !is_statutory_day_off(day)
     }
 
+    /// Whether staff set `day` apart from the rules (`Some(true)`: working).
+    pub fn exception(&self, day: Day) -> Option<bool> {
+        self.exceptions.get(&day).copied()
+    }
+
+    /// A month as a sheet of weeks from Monday, with its working days.
+    pub fn month_sheet(&self, year: i32, month: u32) -> MonthSheet {
+        let mut weeks: Vec<[Option<SheetDay>; 7]> = Vec::new();
+        let mut working_days = 0;
+        for d in 1..=days_in_month(year, month) {
+            let Some(day) = Day::new(year, month, d) else {
+                continue;
+            };
+            let column = day.weekday() as usize;
+            if weeks.is_empty() || column == 0 {
+                weeks.push([None; 7]);
+            }
+            let working = self.is_working_day(day);
+            working_days += u32::from(working);
+            if let Some(week) = weeks.last_mut() {
+                week[column] = Some(SheetDay {
+                    day,
+                    working,
+                    exception: self.exceptions.contains_key(&day),
+                });
+            }
+        }
+        MonthSheet {
+            month,
+            weeks,
+            working_days,
+        }
+    }
+
     /// The `n`-th working day after `from` (`n` = 0: `from` itself if it is a working day,
     /// else the next one). «Within 2 working days» of a Friday request is Tuesday.
     pub fn add_working_days(&self, from: Day, n: u32) -> Day {
@@ -284,6 +318,150 @@ fn is_statutory_day_off(day: Day) -> bool {
         back = back.add_days(-1);
     }
     false
+}
+
+/// The months' names, «январь» … «декабрь».
+pub const MONTHS_NOMINATIVE: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+/// The months' names in the genitive, «1 января».
+pub const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// The short names of the days of the week, from Monday.
+pub const WEEKDAYS_SHORT: [&str; 7] = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"];
+
+/// A day on a month's sheet of the production calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetDay {
+    pub day: Day,
+    pub working: bool,
+    /// Staff set this day apart from the built-in rules.
+    pub exception: bool,
+}
+
+/// A month of the production calendar as a sheet: weeks from Monday, `None` outside the month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSheet {
+    pub month: u32,
+    pub weeks: Vec<[Option<SheetDay>; 7]>,
+    pub working_days: u32,
+}
+
+impl MonthSheet {
+    /// «Январь».
+    pub fn caption(&self) -> String {
+        let name = MONTHS_NOMINATIVE[(self.month.clamp(1, 12) - 1) as usize];
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A day staff set apart from the built-in rules, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarException {
+    pub day: Day,
+    pub working: bool,
+    pub note: String,
+}
+
+/// A year of the production calendar as the back-office shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub months: Vec<MonthSheet>,
+    pub working_days: u32,
+    pub exceptions: Vec<CalendarException>,
+}
+
+impl CalendarYear {
+    /// The year's sheets by `calendar` and the exceptions stored for the year.
+    pub fn new(calendar: &WorkCalendar, year: i32, exceptions: Vec<CalendarException>) -> Self {
+        let months: Vec<MonthSheet> = (1..=12).map(|m| calendar.month_sheet(year, m)).collect();
+        CalendarYear {
+            year,
+            working_days: months.iter().map(|m| m.working_days).sum(),
+            months,
+            exceptions,
+        }
+    }
+}
+
+/// The longest note of a calendar exception.
+pub const NOTE_MAX: usize = 200;
+
+/// Reads a day staff set apart from the rules: the date (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД), `1` for a
+/// working day or `0` for a day off, and a note; every message with its field (`day`,
+/// `working`, `note`).
+pub fn parse_exception(
+    day: &str,
+    working: &str,
+    note: &str,
+) -> Result<CalendarException, Vec<crate::FieldError>> {
+    let mut errors = Vec::new();
+    let parsed = check_exception_day(day)
+        .map_err(|m| errors.push(crate::FieldError::new("day", m)))
+        .ok();
+    let working = match working.trim() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => {
+            errors.push(crate::FieldError::new(
+                "working",
+                "Выберите: рабочий день или выходной",
+            ));
+            None
+        }
+    };
+    let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    if note.chars().count() > NOTE_MAX {
+        errors.push(crate::FieldError::new(
+            "note",
+            format!("Не длиннее {NOTE_MAX} символов"),
+        ));
+    }
+    match (parsed, working) {
+        (Some(day), Some(working)) if errors.is_empty() => {
+            Ok(CalendarException { day, working, note })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The date of a calendar exception, from 2000 to 2100.
+pub fn check_exception_day(input: &str) -> Result<Day, String> {
+    let input = input.trim();
+    match Day::parse_russian(input).or_else(|| Day::parse(input)) {
+        Some(day) if (2000..=2100).contains(&day.year) => Ok(day),
+        _ => Err("Укажите дату в виде ДД.ММ.ГГГГ, с 2000 по 2100 год".to_string()),
+    }
 }
 
 /// What «На сколько перевести часы вперёд» of the development clock (`/dev/clock`) says when
@@ -396,6 +574,39 @@ mod tests {
             calendar.add_working_days(d(2026, 11, 28), 0),
             d(2026, 11, 30)
         );
+    }
+
+    #[test]
+    fn a_month_sheet_starts_on_monday_and_counts_working_days() {
+        let mut calendar = WorkCalendar::russian();
+        let sheet = calendar.month_sheet(2026, 1);
+        assert_eq!(sheet.caption(), "Январь");
+        // 1 January 2026 is a Thursday.
+        assert_eq!(sheet.weeks[0][..3], [None, None, None]);
+        assert_eq!(sheet.weeks[0][3].map(|d| d.day), Some(d(2026, 1, 1)));
+        assert_eq!(sheet.working_days, 15);
+        calendar.set(d(2026, 1, 10), true);
+        let sheet = calendar.month_sheet(2026, 1);
+        assert_eq!(sheet.working_days, 16);
+        assert!(sheet.weeks[1][5].is_some_and(|s| s.working && s.exception));
+        let year = CalendarYear::new(&WorkCalendar::russian(), 2026, Vec::new());
+        assert_eq!(year.working_days, 247);
+        assert_eq!(calendar.exception(d(2026, 1, 10)), Some(true));
+        assert_eq!(calendar.exception(d(2026, 1, 11)), None);
+    }
+
+    #[test]
+    fn an_exception_is_read_with_a_message_per_field() {
+        let e = parse_exception("09.01.2027", "1", "  рабочая   суббота ").unwrap();
+        assert_eq!(
+            (e.day, e.working, e.note.as_str()),
+            (d(2027, 1, 9), true, "рабочая суббота")
+        );
+        assert!(!parse_exception("2027-01-11", "0", "").unwrap().working);
+        let errors = parse_exception("31.02.2027", "2", &"х".repeat(201)).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["day", "working", "note"]);
+        assert!(check_exception_day("01.01.1999").is_err());
     }
 
     #[test]

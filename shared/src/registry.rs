@@ -164,19 +164,13 @@ impl Company {
 pub struct RegistryEntry {
     pub id: i64,
     pub company: Company,
-    /// The region's name, as [`Company::region_name`] gives it (sent along, so that the
-    /// browser needs no table of the regions).
-    pub region_name: String,
 }
 
-/// «Реестр компаний» in the back-office: how many companies the registry holds, what a query
-/// found (or why the query cannot be read), and the company opened.
+/// What a search of the registry found, and how many companies it holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegistryPage {
+pub struct CompanySearch {
     pub total: i64,
-    pub query_error: Option<String>,
     pub entries: Vec<RegistryEntry>,
-    pub card: Option<RegistryEntry>,
 }
 
 /// The names of the fields of a company, in forms and in the messages of an import.

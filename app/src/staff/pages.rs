@@ -76,6 +76,7 @@ pub fn StaffNav(current: &'static str) -> impl IntoView {
                     ("/staff/polls", "Опросы", true),
                     ("/staff/offices", "Офисы и запись", true),
                     ("/staff/companies", "Реестр компаний", true),
+                    ("/staff/calendar", "Календарь", true),
                     ("/staff/team", "Сотрудники", m.role >= Role::Administrator),
                     ("/staff/audit", "Журнал действий", m.role >= Role::Supervisor),
                 ];

@@ -1,7 +1,8 @@
 //! The back-office's ports: staff sign-in, the queue of cases, the moves of each kind's
 //! workflow, settings, the team and the audit log, which the server's case engine implements
-//! (`server::cases::staff`), and the company registry (`server::registry`). [`StaffPorts`] is
-//! the back-office's handle in [`crate::ports::AppState`].
+//! (`server::cases::staff`), the company registry (`server::registry`) and the production
+//! calendar (`server::calendar`). [`StaffPorts`] is the back-office's handle in
+//! [`crate::ports::AppState`].
 
 use crate::ports::{ClientInfo, IncomingFile, NewSession};
 use async_trait::async_trait;
@@ -13,19 +14,54 @@ use std::sync::Arc;
 pub struct StaffPorts {
     pub back_office: Arc<dyn StaffPort>,
     pub registry: Arc<dyn RegistryAdminPort>,
+    pub calendar: Arc<dyn CalendarAdminPort>,
 }
 
-/// «Реестр компаний» (M-5): search and a company's card. Takes the staff session's secret.
+/// The production calendar (M-7): a year's sheets with the days set apart from the built-in
+/// rules; a senior specialist or an administrator sets or clears a day (audited).
+#[async_trait]
+pub trait CalendarAdminPort: Send + Sync {
+    /// The year `year` (the current one when none).
+    async fn year(
+        &self,
+        token: &str,
+        year: Option<i32>,
+    ) -> Result<shared::calendar::CalendarYear, ApiError>;
+    /// Sets a day as working (`working` = "1") or a day off ("0"), with a note; a day set to
+    /// what the rules say anyway is cleared.
+    async fn set_day(
+        &self,
+        token: &str,
+        day: &str,
+        working: &str,
+        note: &str,
+    ) -> Result<(), ApiError>;
+    /// Returns a day to the built-in rules.
+    async fn clear_day(&self, token: &str, day: &str) -> Result<(), ApiError>;
+}
+
+/// «Реестр компаний» (M-5): search, a company's card and a correction (senior specialists and
+/// administrators; each in the audit log). Every method takes the staff session's secret.
 #[async_trait]
 pub trait RegistryAdminPort: Send + Sync {
-    /// What an ИНН, ОГРН or the beginning of a name finds (nothing for an empty query), and
-    /// the company `id` when one is opened.
-    async fn page(
+    /// The companies an ИНН, ОГРН or the beginning of a name finds (none for an empty query),
+    /// and how many the registry holds.
+    async fn search(
         &self,
         token: &str,
         query: &str,
-        id: Option<i64>,
-    ) -> Result<shared::registry::RegistryPage, ApiError>;
+    ) -> Result<shared::registry::CompanySearch, ApiError>;
+    async fn company(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Result<shared::registry::RegistryEntry, ApiError>;
+    async fn correct(
+        &self,
+        token: &str,
+        id: i64,
+        draft: shared::registry::CompanyDraft,
+    ) -> Result<(), ApiError>;
 }
 
 /// The back-office (`/staff`): staff sign-in, queues, case actions, settings, the team and

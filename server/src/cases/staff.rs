@@ -715,6 +715,9 @@ fn audit_caption(action: &str) -> String {
         "settings.application_topic" => "Тема заявлений",
         "settings.faq" => "Вопрос FAQ",
         "settings.faq_delete" => "Удален вопрос FAQ",
+        "registry.correct" => "Реестр компаний: исправлены сведения",
+        "calendar.day" => "Производственный календарь: день изменен",
+        "calendar.clear" => "Производственный календарь: день по общим правилам",
         other => other,
     }
     .to_string()

@@ -2,7 +2,7 @@
 //! entrepreneurs every lookup by ИНН, ОГРН or name reads; no module asks an outside service.
 //! Filled by `kabinet import egrul` ([`egrul`]) and `kabinet import companies` ([`csv_file`]),
 //! both whole or not at all and idempotent; the demo's companies come from [`demo`]; staff
-//! search it in the back-office.
+//! correct a company in the back-office, each change in the audit log.
 
 pub mod csv_file;
 pub mod demo;
@@ -16,8 +16,9 @@ use app::staff::ports::RegistryAdminPort;
 use async_trait::async_trait;
 use shared::ApiError;
 use shared::calendar::Day;
+use shared::cases::Role;
 use shared::registry::{
-    Company, CompanyDraft, CompanyKind, CompanyQuery, CompanyStatus, RegistryEntry, RegistryPage,
+    Company, CompanyDraft, CompanyKind, CompanyQuery, CompanySearch, CompanyStatus, RegistryEntry,
     field,
 };
 use std::path::Path;
@@ -51,27 +52,25 @@ struct CompanyRow {
 
 impl CompanyRow {
     fn entry(self) -> RegistryEntry {
-        let company = Company {
-            kind: CompanyKind::from_code(&self.kind).unwrap_or(CompanyKind::Legal),
-            full_name: self.full_name,
-            short_name: self.short_name,
-            inn: self.inn,
-            kpp: self.kpp,
-            ogrn: self.ogrn,
-            registered: Day::parse(&self.registered).unwrap_or(Day::from_ordinal(0)),
-            region: self.region,
-            legal_address: self.legal_address,
-            address_in_flat: self.address_in_flat != 0,
-            unreliable: self.unreliable != 0,
-            head_name: self.head_name,
-            head_position: self.head_position,
-            status: CompanyStatus::from_code(&self.status).unwrap_or(CompanyStatus::Active),
-            tax_debt: self.tax_debt != 0,
-        };
         RegistryEntry {
             id: self.id,
-            region_name: company.region_name().to_string(),
-            company,
+            company: Company {
+                kind: CompanyKind::from_code(&self.kind).unwrap_or(CompanyKind::Legal),
+                full_name: self.full_name,
+                short_name: self.short_name,
+                inn: self.inn,
+                kpp: self.kpp,
+                ogrn: self.ogrn,
+                registered: Day::parse(&self.registered).unwrap_or(Day::from_ordinal(0)),
+                region: self.region,
+                legal_address: self.legal_address,
+                address_in_flat: self.address_in_flat != 0,
+                unreliable: self.unreliable != 0,
+                head_name: self.head_name,
+                head_position: self.head_position,
+                status: CompanyStatus::from_code(&self.status).unwrap_or(CompanyStatus::Active),
+                tax_debt: self.tax_debt != 0,
+            },
         }
     }
 }
@@ -221,15 +220,59 @@ async fn write(
     Ok(())
 }
 
-/// The registry as the back-office sees it: search and a company's card.
+/// The fields two versions of a company differ in, as «Поле: было → стало».
+fn differences(old: &Company, new: &Company) -> Vec<String> {
+    let (a, b) = (old.draft(), new.draft());
+    let yes_no = |v: bool| if v { "да" } else { "нет" }.to_string();
+    let pairs: [(&str, String, String); 14] = [
+        (
+            field::KIND,
+            old.kind.caption().into(),
+            new.kind.caption().into(),
+        ),
+        (field::FULL_NAME, a.full_name, b.full_name),
+        (field::SHORT_NAME, a.short_name, b.short_name),
+        (field::INN, a.inn, b.inn),
+        (field::KPP, a.kpp, b.kpp),
+        (field::OGRN, a.ogrn, b.ogrn),
+        (field::REGISTERED, a.registered, b.registered),
+        (field::REGION, a.region, b.region),
+        (field::LEGAL_ADDRESS, a.legal_address, b.legal_address),
+        (field::HEAD_NAME, a.head_name, b.head_name),
+        (field::HEAD_POSITION, a.head_position, b.head_position),
+        (
+            field::STATUS,
+            old.status.caption().into(),
+            new.status.caption().into(),
+        ),
+        (
+            field::UNRELIABLE,
+            yes_no(a.unreliable),
+            yes_no(b.unreliable),
+        ),
+        (field::TAX_DEBT, yes_no(a.tax_debt), yes_no(b.tax_debt)),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, was, now)| was != now)
+        .map(|(name, was, now)| {
+            let shown = |v: String| if v.is_empty() { "—".to_string() } else { v };
+            format!("{}: {} → {}", field::caption(name), shown(was), shown(now))
+        })
+        .collect()
+}
+
+/// The registry as the back-office sees it: search, a company's card and corrections by a
+/// senior specialist or an administrator, each in the audit log.
 pub struct RegistryService {
     db: Db,
+    clock: Arc<dyn Clock>,
     cases: Arc<CasesService>,
 }
 
 impl RegistryService {
-    pub fn new(db: Db, cases: Arc<CasesService>) -> Self {
-        Self { db, cases }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, cases: Arc<CasesService>) -> Self {
+        Self { db, clock, cases }
     }
 
     /// The companies a query finds (the lookup every module's forms use).
@@ -240,27 +283,53 @@ impl RegistryService {
 
 #[async_trait]
 impl RegistryAdminPort for RegistryService {
-    async fn page(
-        &self,
-        token: &str,
-        query: &str,
-        id: Option<i64>,
-    ) -> Result<RegistryPage, ApiError> {
+    async fn search(&self, token: &str, query: &str) -> Result<CompanySearch, ApiError> {
         self.cases.staff_of(token).await?;
-        let mut page = RegistryPage {
-            total: count(&self.db).await?,
-            ..RegistryPage::default()
+        let total = count(&self.db).await?;
+        if query.trim().is_empty() {
+            return Ok(CompanySearch {
+                total,
+                entries: Vec::new(),
+            });
+        }
+        let query = CompanyQuery::parse(query).map_err(|m| ApiError::field("q", m))?;
+        Ok(CompanySearch {
+            total,
+            entries: self.lookup(&query).await?,
+        })
+    }
+
+    async fn company(&self, token: &str, id: i64) -> Result<RegistryEntry, ApiError> {
+        self.cases.staff_of(token).await?;
+        get(&self.db, id).await?.ok_or(ApiError::NotFound)
+    }
+
+    async fn correct(&self, token: &str, id: i64, draft: CompanyDraft) -> Result<(), ApiError> {
+        let staff = self.cases.staff_with(token, Role::Supervisor).await?;
+        let old = get(&self.db, id).await?.ok_or(ApiError::NotFound)?;
+        let new = draft
+            .check(self.clock.today())
+            .map_err(|fields| ApiError::Invalid { fields })?;
+        let changes = differences(&old.company, &new);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        write(&mut tx, Some(id), &new, "staff", self.clock.unix()).await?;
+        tx.commit().await.map_err(db)?;
+        let target = if new.kpp.is_empty() {
+            format!("{} (ИНН {})", new.title(), new.inn)
+        } else {
+            format!("{} (ИНН {}, КПП {})", new.title(), new.inn, new.kpp)
         };
-        if let Some(id) = id {
-            page.card = Some(get(&self.db, id).await?.ok_or(ApiError::NotFound)?);
-        }
-        if !query.trim().is_empty() {
-            match CompanyQuery::parse(query) {
-                Ok(query) => page.entries = self.lookup(&query).await?,
-                Err(message) => page.query_error = Some(message),
-            }
-        }
-        Ok(page)
+        self.cases
+            .audit_log(
+                Some(staff.id),
+                "registry.correct",
+                &target,
+                &changes.join("; "),
+            )
+            .await
     }
 }
 

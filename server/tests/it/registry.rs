@@ -1,12 +1,13 @@
 //! The company registry (M-5, S-8): `kabinet import egrul|companies` store a file whole or not
 //! at all and again change nothing; lookups by ИНН, ОГРН and the beginning of the name; the
-//! demo's companies exactly as documented; «Реестр компаний» in the back-office.
+//! demo's companies exactly as documented; «Реестр компаний» in the back-office, where a
+//! senior specialist corrects a company (audited) and an operator may not.
 
-use crate::common::{call, each_backend, page_text, staff};
+use crate::common::{call, each_backend, form, page_text, staff};
 use server::registry::{self, Stored};
 use shared::ApiError;
 use shared::cases::Role;
-use shared::registry::{CompanyKind, CompanyQuery, CompanyStatus, RegistryEntry, RegistryPage};
+use shared::registry::{CompanyKind, CompanyQuery, CompanySearch, CompanyStatus, RegistryEntry};
 
 fn file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!(
@@ -186,14 +187,14 @@ async fn the_demo_registry_holds_the_documented_companies() {
 }
 
 #[tokio::test]
-async fn staff_search_the_registry_and_open_a_company() {
+async fn staff_search_and_a_senior_specialist_corrects_a_company() {
     each_backend(|app| async move {
         let db = &app.services.db;
         registry::demo::ensure(db, app.services.clock.as_ref(), true)
             .await
             .unwrap();
         let operator = staff(&app, "op1", Role::Operator).await;
-        let found: RegistryPage = call(
+        let found: CompanySearch = call(
             &operator,
             &app,
             "/api/staff/companies",
@@ -204,16 +205,15 @@ async fn staff_search_the_registry_and_open_a_company() {
         assert_eq!(found.total, (registry::demo::GENERATED + 5) as i64);
         assert_eq!(found.entries.len(), 1);
         let id = found.entries[0].id.to_string();
-        let bad: RegistryPage = call(
+        let bad: Result<CompanySearch, ApiError> = call(
             &operator,
             &app,
             "/api/staff/companies",
             &[("q", "2225007313")],
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
-            bad.query_error.as_deref(),
+            bad.unwrap_err().field_message("q"),
             Some("Неверное контрольное число ИНН")
         );
         // The page without script shows the result and the message next to the field.
@@ -221,19 +221,82 @@ async fn staff_search_the_registry_and_open_a_company() {
         assert!(page.contains("ООО «Северный ветер»"), "{page}");
         let page = page_text(&operator, &app, "/staff/companies?q=12345").await;
         assert!(page.contains(shared::registry::QUERY_MESSAGE));
-        let card = page_text(&operator, &app, &format!("/staff/companies?id={id}")).await;
+        let card = page_text(&operator, &app, &format!("/staff/companies/{id}")).await;
         assert!(card.contains("Соколов Андрей Викторович"));
-        let missing: Result<RegistryPage, ApiError> =
-            call(&operator, &app, "/api/staff/companies", &[("id", "999999")]).await;
-        assert_eq!(missing.unwrap_err(), ApiError::NotFound);
-        let signed_out: Result<RegistryPage, ApiError> = call(
-            &app.client(),
-            &app,
-            "/api/staff/companies",
-            &[("q", "северный")],
+        assert!(card.contains("Исправлять сведения могут старший специалист и администратор."));
+
+        let mut fields: Vec<(&str, String)> = vec![
+            ("id", id.clone()),
+            ("kind", "legal".into()),
+            (
+                "full_name",
+                "Общество с ограниченной ответственностью «Северный ветер»".into(),
+            ),
+            ("short_name", "ООО «Северный ветер»".into()),
+            ("inn", "2225007313".into()),
+            ("kpp", "222501001".into()),
+            ("ogrn", "1192225000813".into()),
+            ("registered", "14.03.2019".into()),
+            ("region", "22".into()),
+            (
+                "legal_address",
+                "656038, Алтайский край, г. Барнаул, пр-кт Ленина, д. 10, офис 5".into(),
+            ),
+            ("head_name", "Белова Ирина Сергеевна".into()),
+            ("head_position", "Генеральный директор".into()),
+            ("status", "active".into()),
+        ];
+        let send = |client: reqwest::Client, f: Vec<(&'static str, String)>| {
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                form(&client, app, "/api/staff/company/correct", &pairs).await
+            }
+        };
+        assert_eq!(
+            send(operator.clone(), fields.clone()).await,
+            Err(ApiError::Forbidden),
+            "an operator may not correct the registry"
+        );
+        let senior = staff(&app, "sup1", Role::Supervisor).await;
+        // A wrong digit first: refused with the field's message, nothing changed.
+        let refused = send(senior.clone(), fields.clone()).await.unwrap_err();
+        assert_eq!(
+            refused.field_message("inn"),
+            Some("Неверное контрольное число ИНН")
+        );
+        let wind = lookup(&app, "2225007312").await;
+        assert_eq!(wind[0].company.head_name, "Соколов Андрей Викторович");
+
+        fields[4].1 = "2225007312".into();
+        fields.push(("unreliable", "1".into()));
+        send(senior.clone(), fields.clone()).await.unwrap();
+        // The same form again changes nothing and writes nothing to the log.
+        send(senior.clone(), fields.clone()).await.unwrap();
+        let wind = lookup(&app, "2225007312").await;
+        assert_eq!(wind[0].company.head_name, "Белова Ирина Сергеевна");
+        assert!(wind[0].company.unreliable);
+        assert_eq!(wind[0].company.status, CompanyStatus::Active);
+        let logged: Vec<(String, String)> = sqlx::query_as(
+            "SELECT target, detail FROM audit_log WHERE action = 'registry.correct'",
         )
-        .await;
-        assert_eq!(signed_out.unwrap_err(), ApiError::Unauthorized);
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            logged,
+            [(
+                "ООО «Северный ветер» (ИНН 2225007312, КПП 222501001)".to_string(),
+                "Руководитель: Соколов Андрей Викторович → Белова Ирина Сергеевна; \
+                 Сведения недостоверны: нет → да"
+                    .to_string()
+            )]
+        );
+        let audit = page_text(&senior, &app, "/staff/audit").await;
+        assert!(
+            audit.contains("Реестр компаний: исправлены сведения"),
+            "{audit}"
+        );
     })
     .await;
 }

@@ -1,6 +1,7 @@
 //! Personal accounts and their billing data as the pages show them (U-ACC, U-DET, U-PAY):
 //! months, the 3-year history limit, the reading window, and the rules of the account forms.
 
+use crate::calendar::{MONTHS_GENITIVE, MONTHS_NOMINATIVE};
 use crate::contact::REQUIRED_MESSAGE;
 use crate::money::Kopecks;
 use serde::{Deserialize, Serialize};
@@ -26,36 +27,6 @@ pub const HISTORY_MONTHS: i32 = 36;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Period(pub i64);
-
-const MONTHS_NOMINATIVE: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
 
 impl Period {
     /// «октября 2026», as in «с октября 2026».
