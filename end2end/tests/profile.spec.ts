@@ -93,6 +93,18 @@ test("«Удалить учетную запись» asks for the password and d
   await page.getByLabel(/^Текущий пароль/).fill("Wrong-2026!");
   await page.getByRole("button", { name: "Удалить", exact: true }).click();
   await expect(page.getByText("Текущий пароль указан неверно")).toBeVisible();
+  // Paper to another postal address (#18 item 5): an address without a house is refused next
+  // to its field, and nothing is deleted.
+  const otherAddress = page.getByLabel(`Другой почтовый адрес для лицевого счета № ${account.number}`);
+  await choice.getByRole("radio", { name: /по другому почтовому адресу/ }).check();
+  await otherAddress.fill("Рязань");
+  await page.getByLabel(/^Текущий пароль/).fill("Kx9#mePlank");
+  await page.getByRole("button", { name: "Удалить", exact: true }).click();
+  await expect(
+    page.getByText("Укажите почтовый адрес полностью: индекс, населенный пункт, улицу, дом и квартиру"),
+  ).toBeVisible();
+  await choice.getByRole("radio", { name: /по другому почтовому адресу/ }).check();
+  await otherAddress.fill("390000, г. Рязань, ул. Есенина, д. 9, кв. 4");
   await page.getByLabel(/^Текущий пароль/).fill("Kx9#mePlank");
   await page.getByRole("button", { name: "Удалить", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Учетная запись удалена." })).toBeVisible();

@@ -33,6 +33,8 @@ enum Command {
         #[arg(long)]
         since: String,
     },
+    /// Print, as CSV, how each account's receipts are to be delivered (U-PRF-4, U-PRF-9).
+    ExportReceiptDelivery,
     /// Manage the back-office's staff accounts.
     Staff {
         #[command(subcommand)]
@@ -119,6 +121,11 @@ async fn main() -> anyhow::Result<()> {
             let db = server::db::Db::connect(&config.database_url).await?;
             db.migrate().await?;
             print!("{}", billing::export::readings_csv(&db, since).await?);
+        }
+        Command::ExportReceiptDelivery => {
+            let db = server::db::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            print!("{}", billing::export::receipt_delivery_csv(&db).await?);
         }
         Command::Staff {
             command:

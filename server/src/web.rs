@@ -238,6 +238,10 @@ pub fn router(services: Services) -> Router {
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
         .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
         .route("/provider/readings.csv", get(provider_readings))
+        .route(
+            "/provider/receipt-delivery.csv",
+            get(provider_receipt_delivery),
+        )
         .route("/files/{id}", get(case_file))
         .merge(crate::payments::web::routes(
             services.config.is_development(),
@@ -602,22 +606,8 @@ async fn provider_readings(
     Query(query): Query<SinceQuery>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let Some(token) = state.services.config.provider_token.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    let expected = sha2::Sha256::digest(token.as_bytes());
-    if sha2::Sha256::digest(given.as_bytes()) != expected {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "a valid provider token is required",
-        )
-            .into_response();
+    if let Some(refused) = provider_refused(&state, &headers) {
+        return refused;
     }
     let Some(since) = query
         .since
@@ -630,7 +620,49 @@ async fn provider_readings(
         )
             .into_response();
     };
-    match crate::utility::billing::export::readings_csv(&state.services.db, since).await {
+    csv_response(crate::utility::billing::export::readings_csv(&state.services.db, since).await)
+}
+
+/// For the provider: how each account's receipts are to be delivered (U-PRF-4, U-PRF-9), as
+/// CSV, with the provider's bearer token.
+async fn provider_receipt_delivery(
+    State(state): State<WebState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if let Some(refused) = provider_refused(&state, &headers) {
+        return refused;
+    }
+    csv_response(crate::utility::billing::export::receipt_delivery_csv(&state.services.db).await)
+}
+
+/// The answer to a provider's request without the bearer token of `KABINET_PROVIDER_TOKEN`
+/// (404 when none is configured, 401 for a wrong one); `None` lets it through.
+fn provider_refused(state: &WebState, headers: &axum::http::HeaderMap) -> Option<Response> {
+    let Some(token) = state.services.config.provider_token.as_deref() else {
+        return Some(StatusCode::NOT_FOUND.into_response());
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = sha2::Sha256::digest(token.as_bytes());
+    if sha2::Sha256::digest(given.as_bytes()) != expected {
+        return Some(
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "a valid provider token is required",
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+/// An export as a CSV download that no cache keeps.
+fn csv_response(csv: Result<String, sqlx::Error>) -> Response {
+    match csv {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -27,8 +27,9 @@ pub fn Field(
     /// The visible label, also the control's accessible name.
     #[prop(into)]
     label: Signal<String>,
-    /// The form field name the server function receives.
-    name: &'static str,
+    /// The form field name the server function receives (`"q"`, or built as `"addresses[2]"`).
+    #[prop(into)]
+    name: String,
     /// `text`, `email`, `tel` … (ignored for passwords).
     #[prop(into, default = Signal::stored("text"))]
     input_type: Signal<&'static str>,
@@ -54,7 +55,7 @@ pub fn Field(
 ) -> impl IntoView {
     let value = value.unwrap_or_else(|| RwSignal::new(String::new()));
     if let Some(echo) = use_context::<FormEcho>()
-        && let Some(typed) = echo.0.get(name)
+        && let Some(typed) = echo.0.get(&name)
         && value.get_untracked().is_empty()
     {
         value.set(typed.clone());
@@ -130,7 +131,7 @@ pub fn Field(
                 <input
                     class="field__input"
                     id=id.clone()
-                    name=name
+                    name=name.clone()
                     type=shown_type
                     autocomplete=move || autocomplete.get()
                     inputmode=move || inputmode.map(|m| m.get())
@@ -214,11 +215,24 @@ where
     T: Clone + Send + Sync + 'static,
     V: Get<Value = Option<Result<T, shared::ApiError>>> + Send + Sync + 'static,
 {
+    match field {
+        Some(field) => action_field_error(value, field.to_string()),
+        None => Signal::derive(move || value.get().and_then(Result::err)?.form_message()),
+    }
+}
+
+/// The message of one field of an action's answer, for a field whose name is built
+/// (`addresses[2]`).
+pub fn action_field_error<T, V>(value: V, field: String) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    V: Get<Value = Option<Result<T, shared::ApiError>>> + Send + Sync + 'static,
+{
     Signal::derive(move || {
-        let error = value.get().and_then(Result::err)?;
-        match field {
-            Some(field) => error.field_message(field).map(str::to_string),
-            None => error.form_message(),
-        }
+        value
+            .get()
+            .and_then(Result::err)?
+            .field_message(&field)
+            .map(str::to_string)
     })
 }

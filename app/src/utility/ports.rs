@@ -98,12 +98,13 @@ pub trait AccountsPort: Send + Sync {
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
     /// U-PRF-9: before the cabinet is deleted, how each bound account's receipts are to be
-    /// delivered from then on (`true`: electronic, to the confirmed e-mail; `false`: paper, to
-    /// the account's address), left to the provider as cases. Accounts not named get paper.
+    /// delivered from then on (electronic to the confirmed e-mail, paper to the account's
+    /// address or another one), kept for the provider's export and left as cases for staff.
+    /// Accounts not named get paper to their own address.
     async fn leave_receipt_instructions(
         &self,
         session: &str,
-        electronic: &[(i64, bool)],
+        choices: &[(i64, shared::utility::delivery::LeftDelivery)],
     ) -> Result<(), ApiError>;
     /// [Уведомить о неисправности] (U-DET-3): a case about a meter; returns its number.
     async fn report_meter_fault(

@@ -232,6 +232,60 @@ pub fn check_receipt_choice(
     Ok(())
 }
 
+/// Said when the postal address for paper receipts is missing or cannot be a full address.
+pub const POSTAL_ADDRESS_MESSAGE: &str =
+    "Укажите почтовый адрес полностью: индекс, населенный пункт, улицу, дом и квартиру";
+/// Said when the postal address is longer than [`POSTAL_ADDRESS_MAX`] characters.
+pub const POSTAL_ADDRESS_TOO_LONG: &str = "Адрес слишком длинный: не более 300 знаков";
+pub const POSTAL_ADDRESS_MAX: usize = 300;
+
+/// Another postal address for paper receipts (U-PRF-9): at least a short line with a number
+/// in it (the house), at most [`POSTAL_ADDRESS_MAX`] characters. Gives the address trimmed.
+pub fn check_postal_address(address: &str) -> Result<String, String> {
+    let address = address.split_whitespace().collect::<Vec<_>>().join(" ");
+    if address.chars().count() > POSTAL_ADDRESS_MAX {
+        return Err(POSTAL_ADDRESS_TOO_LONG.to_string());
+    }
+    let letters = address.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 5 || !address.chars().any(|c| c.is_ascii_digit()) {
+        return Err(POSTAL_ADDRESS_MESSAGE.to_string());
+    }
+    Ok(address)
+}
+
+/// How an account's receipts are to come once the cabinet is deleted (U-PRF-9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LeftDelivery {
+    /// Electronic, to the confirmed e-mail.
+    Electronic,
+    /// Paper, to the account's own address.
+    Paper,
+    /// Paper, to another postal address.
+    PaperTo(String),
+}
+
+impl LeftDelivery {
+    /// The form's value of a choice: «<account id>:electronic», «…:paper» or «…:other».
+    pub fn choice_value(account: i64, choice: &str) -> String {
+        format!("{account}:{choice}")
+    }
+
+    /// Reads one account's choice from the deletion form: `choice` as
+    /// [`LeftDelivery::choice_value`] wrote it, `address` the other postal address typed
+    /// beside it. The error is the address's message; junk gives `None`.
+    pub fn from_form(choice: &str, address: &str) -> Option<(i64, Result<LeftDelivery, String>)> {
+        let (id, how) = choice.split_once(':')?;
+        let id = id.parse().ok()?;
+        let delivery = match how {
+            "electronic" => Ok(LeftDelivery::Electronic),
+            "paper" => Ok(LeftDelivery::Paper),
+            "other" => check_postal_address(address).map(LeftDelivery::PaperTo),
+            _ => return None,
+        };
+        Some((id, delivery))
+    }
+}
+
 /// A reminder the background job sends, once per customer, account and month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Reminder {
@@ -405,6 +459,51 @@ mod tests {
             check_receipt_choice(true, true, "not-an-address", ok),
             Err(("email", _))
         ));
+    }
+
+    #[test]
+    fn another_postal_address_needs_a_house_and_fits_a_line() {
+        assert_eq!(
+            check_postal_address("  390000,  г. Рязань, ул. Ленина, д. 5, кв. 7 "),
+            Ok("390000, г. Рязань, ул. Ленина, д. 5, кв. 7".to_string())
+        );
+        assert_eq!(
+            check_postal_address(""),
+            Err(POSTAL_ADDRESS_MESSAGE.to_string())
+        );
+        assert_eq!(
+            check_postal_address("г. Рязань"),
+            Err(POSTAL_ADDRESS_MESSAGE.to_string())
+        );
+        assert_eq!(
+            check_postal_address(&format!("ул. Ленина, д. 5 {}", "а".repeat(300))),
+            Err(POSTAL_ADDRESS_TOO_LONG.to_string())
+        );
+    }
+
+    #[test]
+    fn deletion_choices_are_read_from_the_form() {
+        assert_eq!(
+            LeftDelivery::from_form(&LeftDelivery::choice_value(7, "electronic"), ""),
+            Some((7, Ok(LeftDelivery::Electronic)))
+        );
+        assert_eq!(
+            LeftDelivery::from_form("8:paper", "ignored"),
+            Some((8, Ok(LeftDelivery::Paper)))
+        );
+        assert_eq!(
+            LeftDelivery::from_form("9:other", "г. Рязань, ул. Ленина, д. 5"),
+            Some((
+                9,
+                Ok(LeftDelivery::PaperTo("г. Рязань, ул. Ленина, д. 5".into()))
+            ))
+        );
+        assert_eq!(
+            LeftDelivery::from_form("9:other", ""),
+            Some((9, Err(POSTAL_ADDRESS_MESSAGE.to_string())))
+        );
+        assert_eq!(LeftDelivery::from_form("x:paper", ""), None);
+        assert_eq!(LeftDelivery::from_form("9:pigeon", ""), None);
     }
 
     #[test]

@@ -5,27 +5,34 @@ use leptos::prelude::*;
 use shared::ApiError;
 
 /// [Удалить] of «Удалить учетную запись» (U-PRF-9): how each account's receipts are to come
-/// from now on (`receipts`: «<account id>:electronic» or «<account id>:paper»), then the
-/// cabinet is deleted and the browser signed out.
+/// from now on (`receipts[i]` as `LeftDelivery::choice_value` writes it, `addresses[i]` the
+/// other postal address typed beside it), then the cabinet is deleted and the browser signed
+/// out. A wrong address is named next to its field (`addresses[i]`) and nothing is deleted.
 #[server(endpoint = "profile/delete")]
 pub async fn delete_account(
     current_password: String,
     #[server(default)] receipts: Vec<String>,
+    #[server(default)] addresses: Vec<String>,
 ) -> Result<(), ApiError> {
     use crate::ports;
+    use shared::utility::delivery::LeftDelivery;
     let token = ports::require_session()?;
     let state = ports::state()?;
+    let mut choices = Vec::with_capacity(receipts.len());
+    let mut errors = shared::error::FieldErrors::new();
+    for (i, choice) in receipts.iter().enumerate() {
+        let address = addresses.get(i).map(String::as_str).unwrap_or_default();
+        match LeftDelivery::from_form(choice, address) {
+            Some((id, Ok(delivery))) => choices.push((id, delivery)),
+            Some((_, Err(message))) => errors.add(format!("addresses[{i}]"), message),
+            None => {}
+        }
+    }
+    errors.into_result()?;
     state
         .identity
         .verify_password(&token, &current_password)
         .await?;
-    let choices: Vec<(i64, bool)> = receipts
-        .iter()
-        .filter_map(|choice| {
-            let (id, how) = choice.split_once(':')?;
-            Some((id.parse().ok()?, how == "electronic"))
-        })
-        .collect();
     state
         .utility
         .accounts

@@ -4,7 +4,9 @@
 use crate::api::profile::{
     ChangePassword, ConfirmContactChange, RequestContactChange, SetShowHints, UpdateNames,
 };
-use crate::components::field::{Field, FormError, PasswordChecklist, action_error, rule};
+use crate::components::field::{
+    Field, FormError, PasswordChecklist, action_error, action_field_error, rule,
+};
 use crate::shell::{CurrentPerson, SessionVersion};
 use crate::utility::api::profile::DeleteAccount;
 use leptos::prelude::*;
@@ -14,6 +16,7 @@ use shared::identity::LoginKind;
 use shared::identity::PersonSummary;
 use shared::password::Password;
 use shared::person::check_name;
+use shared::utility::delivery::{LeftDelivery, check_postal_address};
 
 /// The sections of «Профиль» (U-PRF), a page each.
 pub const PROFILE_SECTIONS: [(&str, &str); 4] = [
@@ -221,19 +224,28 @@ fn AccountDeletion(email: Option<String>) -> impl IntoView {
                                 <p>"Выберите, как получать квитанции по лицевым счетам после удаления личного кабинета:"</p>
                                 {list.into_iter().enumerate().map(|(i, a)| {
                                     let name = format!("receipts[{i}]");
+                                    let address = format!("addresses[{i}]");
                                     view! {
                                         <fieldset class="field receipt-choice">
                                             <legend class="field__label">{format!("Лицевой счет № {}, {}", a.number, a.address)}</legend>
                                             {email.clone().map(|email| view! {
                                                 <label class="checkbox">
-                                                    <input type="radio" name=name.clone() value=format!("{}:electronic", a.id) checked=true />
+                                                    <input type="radio" name=name.clone() value=LeftDelivery::choice_value(a.id, "electronic") checked=true />
                                                     {format!(" Электронная квитанция на {email}")}
                                                 </label>
                                             })}
                                             <label class="checkbox">
-                                                <input type="radio" name=name.clone() value=format!("{}:paper", a.id) checked=email.is_none() />
+                                                <input type="radio" name=name.clone() value=LeftDelivery::choice_value(a.id, "paper") checked=email.is_none() />
                                                 {format!(" Бумажная квитанция по адресу: {}", a.address)}
                                             </label>
+                                            <label class="checkbox">
+                                                <input type="radio" name=name.clone() value=LeftDelivery::choice_value(a.id, "other") />
+                                                " Бумажная квитанция по другому почтовому адресу"
+                                            </label>
+                                            <Field label=format!("Другой почтовый адрес для лицевого счета № {}", a.number)
+                                                name=address.clone() autocomplete="street-address"
+                                                check=Callback::new(|v: String| check_postal_address(&v).err())
+                                                server_error=action_field_error(delete.value(), address) />
                                         </fieldset>
                                     }
                                 }).collect_view()}

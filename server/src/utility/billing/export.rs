@@ -1,6 +1,8 @@
-//! For the provider: the readings customers sent since a moment, as CSV (`kabinet export
-//! readings --since …` and `GET /provider/readings.csv?since=…` with the provider's token).
-//! Columns match the `readings` import format, plus when the reading was sent.
+//! For the provider, as CSV with the provider's token: the readings customers sent since a
+//! moment (`kabinet export readings --since …`, `GET /provider/readings.csv?since=…`; columns
+//! as the `readings` import reads them, plus when the reading was sent), and how each account's
+//! receipts are to be delivered (`kabinet export receipt-delivery`,
+//! `GET /provider/receipt-delivery.csv`; U-PRF-4, U-PRF-9).
 
 use crate::db::Db;
 
@@ -67,6 +69,62 @@ pub async fn readings_csv(db: &Db, since: i64) -> Result<String, sqlx::Error> {
             decimal(value),
             field(&taken_on),
             submitted,
+        ];
+        out.push_str(&cells.join(";"));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The header of the receipt-delivery export.
+pub const DELIVERY_HEADER: &str = "branch;account;delivery;email;postal_address;source;chosen_at";
+
+/// (branch, account, delivery, email, postal address, source, chosen at)
+type DeliveryRow = (String, String, String, String, String, String, Option<i64>);
+
+/// How each account's receipts are to be delivered today: a row per customer's cabinet that
+/// holds the account (`source` «cabinet»: «electronic» to the account's own address or the
+/// confirmed profile e-mail while subscribed, also after the account was detached (U-ACC-2);
+/// otherwise «paper» to the account's address) and, for an account whose customer deleted the
+/// cabinet, the newest choice made then (`source` «deleted», with when it was chosen; paper
+/// may go to another postal address). Ordered by branch and account.
+pub async fn receipt_delivery_csv(db: &Db) -> Result<String, sqlx::Error> {
+    let rows: Vec<DeliveryRow> = sqlx::query_as(
+        "SELECT b.code, a.number, \
+             CASE WHEN l.e_receipt = 1 AND a.e_receipt_allowed = 1 THEN 'electronic' ELSE 'paper' END, \
+             CASE WHEN l.e_receipt = 1 AND a.e_receipt_allowed = 1 \
+               THEN COALESCE(NULLIF(l.e_receipt_email, ''), CASE WHEN p.email_confirmed = 1 THEN p.email END, '') \
+               ELSE '' END, \
+             CASE WHEN l.e_receipt = 1 AND a.e_receipt_allowed = 1 THEN '' ELSE a.address END, \
+             'cabinet', CAST(NULL AS BIGINT) \
+         FROM account_links l JOIN accounts a ON a.id = l.account_id \
+         JOIN branches b ON b.id = a.branch_id JOIN people p ON p.id = l.person_id \
+         WHERE l.unlinked_at IS NULL OR (l.e_receipt = 1 AND a.e_receipt_allowed = 1) \
+         UNION ALL \
+         SELECT b.code, a.number, r.delivery, r.email, r.postal_address, 'deleted', r.chosen_at \
+         FROM receipt_instructions r JOIN accounts a ON a.id = r.account_id \
+         JOIN branches b ON b.id = a.branch_id \
+         WHERE r.id = (SELECT MAX(n.id) FROM receipt_instructions n WHERE n.account_id = r.account_id) \
+         ORDER BY 1, 2, 6",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = String::with_capacity(96 * (rows.len() + 1));
+    out.push_str(DELIVERY_HEADER);
+    out.push('\n');
+    for (branch, account, delivery, email, address, source, chosen_at) in rows {
+        let chosen = chosen_at
+            .and_then(|at| jiff::Timestamp::from_second(at).ok())
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        let cells = [
+            field(&branch),
+            field(&account),
+            delivery,
+            field(&email),
+            field(&address),
+            source,
+            chosen,
         ];
         out.push_str(&cells.join(";"));
         out.push('\n');

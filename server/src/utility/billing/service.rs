@@ -12,6 +12,7 @@ use app::utility::ports::{AccountsPort, DetailsChange, LinkRequest};
 use async_trait::async_trait;
 use shared::error::FieldErrors;
 use shared::utility::billing::*;
+use shared::utility::delivery::LeftDelivery;
 use shared::{ApiError, Kopecks};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -720,7 +721,7 @@ impl AccountsPort for AccountsService {
     async fn leave_receipt_instructions(
         &self,
         session: &str,
-        electronic: &[(i64, bool)],
+        choices: &[(i64, LeftDelivery)],
     ) -> Result<(), ApiError> {
         let person = self.identity.session_person(session).await?;
         let email: Option<String> =
@@ -732,20 +733,41 @@ impl AccountsPort for AccountsService {
                 .flatten();
         let rows = self.accounts_of(person).await?;
         let today = self.clock.today().iso();
-        for row in rows {
-            let wants_electronic = electronic.iter().any(|(id, e)| *id == row.id && *e);
-            let to_email = match (&email, wants_electronic) {
-                (Some(email), true) if row.e_receipt_allowed != 0 => Some(email.clone()),
-                (None, true) => {
+        let now = self.clock.unix();
+        // Every choice is checked before anything is kept: a refusal leaves nothing behind.
+        let mut left = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let chosen = choices.iter().find(|(id, _)| *id == row.id).map(|(_, c)| c);
+            let (email, address) = match (chosen, &email) {
+                (Some(LeftDelivery::Electronic), Some(email)) if row.e_receipt_allowed != 0 => {
+                    (Some(email.clone()), String::new())
+                }
+                (Some(LeftDelivery::Electronic), None) => {
                     return Err(ApiError::refused(
                         "Электронную квитанцию можно получать только на подтвержденный адрес электронной почты. Выберите бумажную квитанцию.",
                     ));
                 }
-                _ => None,
+                (Some(LeftDelivery::PaperTo(other)), _) => (None, other.clone()),
+                _ => (None, row.address.clone()),
             };
-            let fields = match &to_email {
+            left.push((row, email, address));
+        }
+        for (row, email, address) in left {
+            sqlx::query(
+                "INSERT INTO receipt_instructions (account_id, delivery, email, postal_address, chosen_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(row.id)
+            .bind(if email.is_some() { "electronic" } else { "paper" })
+            .bind(email.clone().unwrap_or_default())
+            .bind(&address)
+            .bind(now)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db)?;
+            let fields = match &email {
                 Some(email) => serde_json::json!({ "delivery": "electronic", "email": email }),
-                None => serde_json::json!({ "delivery": "paper", "address": row.address }),
+                None => serde_json::json!({ "delivery": "paper", "address": address }),
             };
             self.open_case(
                 person,

@@ -606,6 +606,9 @@ async fn import_is_whole_or_nothing_and_idempotent() {
     .await;
 }
 
+/// U-PRF-9 and issue #18 item 5: the choices made when the cabinet is deleted (electronic,
+/// or paper to another postal address) reach the provider's export; a wrong address is
+/// named next to its field and deletes nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_the_cabinet_leaves_how_receipts_are_to_come() {
     each_backend(|app| async move {
@@ -615,15 +618,32 @@ async fn deleting_the_cabinet_leaves_how_receipts_are_to_come() {
         let first = link_showcase(&client, &app, &showcase[0]).await.to_string();
         let second = link_showcase(&client, &app, &showcase[1]).await.to_string();
         let electronic = format!("{first}:electronic");
-        let paper = format!("{second}:paper");
-        let choices = [
-            ("receipts[0]", electronic.as_str()),
-            ("receipts[1]", paper.as_str()),
-        ];
-        let mut wrong = vec![("current_password", "Wrong-2026!")];
-        wrong.extend(choices);
-        let err = form(&client, &app, "/api/profile/delete", &wrong).await.unwrap_err();
-        assert!(err.field_message("current_password").is_some());
+        let other = format!("{second}:other");
+        let export = || async {
+            app.client()
+                .get(app.at("/provider/receipt-delivery.csv"))
+                .bearer_auth(crate::common::PROVIDER_TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        };
+        // While the cabinet lives, both accounts get paper receipts at their own address.
+        let before = export().await;
+        let lines: Vec<&str> = before.lines().collect();
+        assert_eq!(lines[0], server::utility::billing::export::DELIVERY_HEADER);
+        assert_eq!(lines.len(), 3, "{before}");
+        assert!(lines.iter().skip(1).all(|l| l.contains(";paper;;") && l.ends_with(";cabinet;")), "{before}");
+        let unauthorised = app
+            .client()
+            .get(app.at("/provider/receipt-delivery.csv"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unauthorised.status(), 401);
+
         let cases = || async {
             sqlx::query_as::<_, (i64, String)>(
                 "SELECT account_id, fields FROM cases WHERE kind = 'receipt_delivery' ORDER BY account_id",
@@ -632,19 +652,54 @@ async fn deleting_the_cabinet_leaves_how_receipts_are_to_come() {
             .await
             .unwrap()
         };
+        let attempt = |password: &'static str, address: &'static str| {
+            let (electronic, other, client, app) = (electronic.clone(), other.clone(), client.clone(), &app);
+            async move {
+                form(
+                    &client,
+                    app,
+                    "/api/profile/delete",
+                    &[
+                        ("current_password", password),
+                        ("receipts[0]", electronic.as_str()),
+                        ("receipts[1]", other.as_str()),
+                        ("addresses[0]", ""),
+                        ("addresses[1]", address),
+                    ],
+                )
+                .await
+            }
+        };
+        let err = attempt("Wrong-2026!", "390000, г. Рязань, ул. Есенина, д. 9, кв. 4").await.unwrap_err();
+        assert!(err.field_message("current_password").is_some());
+        let err = attempt("Secret-2026!", "Рязань").await.unwrap_err();
+        assert_eq!(
+            err.field_message("addresses[1]"),
+            Some(shared::utility::delivery::POSTAL_ADDRESS_MESSAGE)
+        );
         assert!(cases().await.is_empty(), "a refused deletion leaves nothing");
-        let mut right = vec![("current_password", "Secret-2026!")];
-        right.extend(choices);
-        form(&client, &app, "/api/profile/delete", &right).await.unwrap();
+        assert_eq!(export().await, before, "and the export is as it was");
+
+        attempt("Secret-2026!", "390000, г. Рязань, ул. Есенина, д. 9, кв. 4").await.unwrap();
         let left = cases().await;
         assert_eq!(left.len(), 2, "{left:?}");
         assert!(left[0].1.contains("\"delivery\":\"electronic\"") && left[0].1.contains("ivanov@bk.ru"));
-        assert!(left[1].1.contains("\"delivery\":\"paper\"") && left[1].1.contains("г. Рязань"));
+        assert!(left[1].1.contains("\"delivery\":\"paper\"") && left[1].1.contains("ул. Есенина, д. 9"));
         let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links")
             .fetch_one(&app.services.db.pool)
             .await
             .unwrap();
         assert_eq!(links, 0, "the cabinet and its links are gone");
+
+        let after = export().await;
+        let lines: Vec<&str> = after.lines().collect();
+        assert_eq!(lines.len(), 3, "{after}");
+        assert!(lines[1].contains(";electronic;ivanov@bk.ru;;deleted;2026-"), "{after}");
+        assert!(
+            lines[2].contains(";paper;;\"390000, г. Рязань, ул. Есенина, д. 9, кв. 4\";deleted;")
+                || lines[2].contains(";paper;;390000, г. Рязань, ул. Есенина, д. 9, кв. 4;deleted;"),
+            "{after}"
+        );
     })
     .await;
 }
