@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The release build, the one way every script makes it (`make build`, `make run`, `make test`,
-# the benchmarks): the server and the browser's WASM, with .br/.gz copies beside every static
+# the benchmarks): the server and the browser's WASM, split into the shell and the chunks of
+# the lazily loaded pages (--split, app/src/lazy.rs), with .br/.gz copies beside every static
 # file (--precompress) for the server to send as they are.
 # It then checks in cargo's log that the WASM crate was built with LTO (`-C lto` on the
 # `frontend` rustc line): cargo silently drops LTO for a crate that is also an rlib.
@@ -11,7 +12,7 @@ mkdir -p target
 log=target/release-build.log
 # cargo --verbose prints the WASM build's rustc command lines: they go to the log, the rest to the screen.
 status=0
-RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --release --precompress --lib-cargo-args=--verbose "$@" 2>&1 |
+RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --release --split --precompress --lib-cargo-args=--verbose "$@" 2>&1 |
   tee "$log" | grep --line-buffered -v -E '^\s+Running `' || status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
 # A build with nothing to do prints no rustc line; the last real one is kept beside the log.

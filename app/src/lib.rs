@@ -13,6 +13,8 @@
 
 pub mod api;
 pub mod components;
+#[macro_use]
+pub mod lazy;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod shell;
@@ -22,12 +24,31 @@ pub mod utility;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 /// The name cargo-leptos gives the compiled WASM, JS and CSS (`/pkg/kabinet.*`).
 pub const OUTPUT_NAME: &str = "kabinet";
+
+/// The back-office's pages, loaded by the browser only when one is shown (see [`lazy`]): one
+/// chunk, `staff`, that a customer never downloads.
+#[rustfmt::skip]
+mod routes {
+    lazy_page!(LazyStaffQueuePage, staff_queue_page, staff, crate::staff::pages::StaffQueuePage);
+    lazy_page!(LazyStaffShopPage, staff_shop_page, staff, crate::utility::pages::staff_info::StaffShopPage);
+    lazy_page!(LazyStaffPromotionsPage, staff_promotions_page, staff, crate::utility::pages::staff_info::StaffPromotionsPage);
+    lazy_page!(LazyStaffPollsPage, staff_polls_page, staff, crate::utility::pages::staff_info::StaffPollsPage);
+    lazy_page!(LazyStaffOfficesPage, staff_offices_page, staff, crate::utility::pages::staff_info::StaffOfficesPage);
+    lazy_page!(LazyStaffLoginPage, staff_login_page, staff, crate::staff::pages::StaffLoginPage);
+    lazy_page!(LazyStaffCasePage, staff_case_page, staff, crate::staff::pages::StaffCasePage);
+    lazy_page!(LazyStaffSettingsPage, staff_settings_page, staff, crate::staff::pages::StaffSettingsPage);
+    lazy_page!(LazyStaffTeamPage, staff_team_page, staff, crate::staff::pages::StaffTeamPage);
+    lazy_page!(LazyStaffAuditPage, staff_audit_page, staff, crate::staff::pages::StaffAuditPage);
+    lazy_page!(LazyStaffCalendarPage, staff_calendar_page, staff, crate::staff::calendar::StaffCalendarPage);
+    lazy_page!(LazyStaffCompaniesPage, staff_companies_page, staff, crate::staff::registry::StaffCompaniesPage);
+    lazy_page!(LazyStaffCompanyPage, staff_company_page, staff, crate::staff::registry::StaffCompanyPage);
+}
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -125,19 +146,19 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("contacts"), StaticSegment("booking")) view=utility::pages::info::BookingPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("contacts"), StaticSegment("callback")) view=utility::pages::info::CallbackPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("consultant") view=utility::pages::info::ConsultantPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("staff") view=staff::pages::StaffQueuePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view=utility::pages::staff_info::StaffShopPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view=utility::pages::staff_info::StaffPromotionsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view=utility::pages::staff_info::StaffPollsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view=utility::pages::staff_info::StaffOfficesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view=staff::pages::StaffLoginPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view=staff::pages::StaffCasePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view=staff::pages::StaffSettingsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view=staff::pages::StaffTeamPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view=staff::pages::StaffAuditPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("calendar")) view=staff::calendar::StaffCalendarPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("companies")) view=staff::registry::StaffCompaniesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("staff"), StaticSegment("companies"), ParamSegment("id")) view=staff::registry::StaffCompanyPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("staff") view={Lazy::<routes::LazyStaffQueuePage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("shop")) view={Lazy::<routes::LazyStaffShopPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("promotions")) view={Lazy::<routes::LazyStaffPromotionsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("polls")) view={Lazy::<routes::LazyStaffPollsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("offices")) view={Lazy::<routes::LazyStaffOfficesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("login")) view={Lazy::<routes::LazyStaffLoginPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("number")) view={Lazy::<routes::LazyStaffCasePage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("settings")) view={Lazy::<routes::LazyStaffSettingsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("team")) view={Lazy::<routes::LazyStaffTeamPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("audit")) view={Lazy::<routes::LazyStaffAuditPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("calendar")) view={Lazy::<routes::LazyStaffCalendarPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("companies")) view={Lazy::<routes::LazyStaffCompaniesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("staff"), StaticSegment("companies"), ParamSegment("id")) view={Lazy::<routes::LazyStaffCompanyPage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <shell::footer::Footer />
