@@ -216,7 +216,7 @@ pub fn parse(text: &str) -> Result<Vec<CalendarRow>, Vec<String>> {
 
 /// Stores the rows in one transaction; importing the same file again changes nothing.
 pub async fn store(db: &Db, rows: &[CalendarRow]) -> Result<(), ApiError> {
-    let mut tx = db.pool.begin().await.map_err(crate::error::db)?;
+    let mut tx = db.begin().await.map_err(crate::error::db)?;
     for row in rows {
         sqlx::query(
             "INSERT INTO calendar_days (day, working, note) VALUES ($1, $2, $3) \

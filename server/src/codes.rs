@@ -132,7 +132,7 @@ impl Codes {
 
         let code = format!("{:06}", rand::random_range(0..1_000_000u32));
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         // Only the newest code of an address and purpose counts.
         sqlx::query("UPDATE one_time_codes SET used_at = $1 WHERE purpose = $2 AND address = $3 AND used_at IS NULL")
             .bind(now)

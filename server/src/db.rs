@@ -65,6 +65,17 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails
+    /// with «database is locked» when another connection wrote in between, and no busy
+    /// timeout helps with that; an immediate one waits its turn instead.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Applies the migrations of this backend that are not applied yet.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {

@@ -167,7 +167,7 @@ impl IdentityService {
         hash: String,
         keep: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(person_id)
@@ -844,7 +844,7 @@ impl IdentityPort for IdentityService {
         self.check_unique(&draft_data.phone, &draft_data.email)
             .await?;
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         // An address never confirmed by the person who gave it goes to the one who registers now.
         sqlx::query("UPDATE people SET email = NULL WHERE email = $1 AND email_confirmed = 0")
             .bind(&draft_data.email)

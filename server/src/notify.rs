@@ -163,7 +163,7 @@ impl Outbox {
 #[async_trait]
 impl Notifier for Outbox {
     async fn send(&self, message: &Message) -> anyhow::Result<()> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO outbox (channel, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )

@@ -238,7 +238,7 @@ impl CasesPort for CasesService {
             "consent": form.consent,
         });
         let topic_code = form.topic.trim().to_string();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let (id, number, new) = open_case(
             &mut tx,
             &*self.clock,
@@ -348,7 +348,7 @@ impl CasesPort for CasesService {
         let stored = self.store_files(&files).await?;
         let next = cases::after_customer_message(status);
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let inserted = self
             .insert_message(&mut tx, row.id, None, text, Some(&key), &stored)
             .await;

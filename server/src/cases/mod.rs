@@ -196,7 +196,7 @@ impl CasesService {
         if let Some((_, number)) = case_by_key(&self.db, case.key).await? {
             return Ok(number);
         }
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let (id, number, created) = open_case(&mut tx, &*self.clock, case).await?;
         if created && !text.trim().is_empty() {
             self.insert_message(&mut tx, id, None, text, None, &[])
@@ -217,7 +217,7 @@ pub(crate) async fn open_case_alone(
     if let Some((_, number)) = case_by_key(database, case.key).await? {
         return Ok(number);
     }
-    let mut tx = database.pool.begin().await.map_err(db)?;
+    let mut tx = database.begin().await.map_err(db)?;
     let (_, number, _) = open_case(&mut tx, clock, case).await?;
     tx.commit().await.map_err(db)?;
     Ok(number)

@@ -358,7 +358,7 @@ impl StaffPort for CasesService {
             .map_err(|m| ApiError::field(cases::field::FILES, m))?;
         let stored = self.store_files(&files).await?;
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         // The status guard makes two staff members' simultaneous moves one after the other:
         // the second finds the status changed and is refused.
         let assignee = if action == Action::Take {

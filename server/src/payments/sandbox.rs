@@ -219,7 +219,7 @@ impl Sandbox {
             && !self.is_expired(&payment)
             && payment.card_number.as_deref() != Some(DECLINED_CARD);
         let status = if approve { "succeeded" } else { "failed" };
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let changed = sqlx::query(
             "UPDATE sandbox_payments SET status = $1 WHERE reference = $2 AND status = 'pending'",
         )

@@ -200,7 +200,7 @@ impl PaymentsService {
             None => lines.iter().map(|(_, _, k)| k.0).sum(),
         };
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO payment_orders (number, person_id, idempotency_key, method, amount, \
              acquirer, receipt_email, created_at, updated_at, case_id) \
@@ -333,7 +333,7 @@ impl PaymentsService {
         };
         let now = self.clock.unix();
         let today = self.clock.today();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let changed = sqlx::query(
             "UPDATE payment_orders SET status = $1, final_at = $2, updated_at = $2 \
              WHERE id = $3 AND status IN ('new', 'pending')",
@@ -680,7 +680,7 @@ impl PaymentsService {
             return Ok(());
         };
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let status = if card.is_some() {
             "succeeded"
         } else {

@@ -137,7 +137,7 @@ pub async fn store(
     now: i64,
 ) -> Result<Stored, ApiError> {
     let mut stored = Stored::default();
-    let mut tx = db_.pool.begin().await.map_err(db)?;
+    let mut tx = db_.begin().await.map_err(db)?;
     for company in companies {
         let existing: Option<CompanyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM companies WHERE inn = $1 AND kpp = $2"
@@ -314,7 +314,7 @@ impl RegistryAdminPort for RegistryService {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         write(&mut tx, Some(id), &new, "staff", self.clock.unix()).await?;
         tx.commit().await.map_err(db)?;
         let target = if new.kpp.is_empty() {

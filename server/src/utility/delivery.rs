@@ -465,7 +465,7 @@ impl DeliveryPort for DeliveryService {
         let person = self.identity.session_person(session).await?;
         let before = self.prefs_of(person).await?;
         let now = self.clock.unix();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         sqlx::query("DELETE FROM notice_prefs WHERE person_id = $1")
             .bind(person)
             .execute(&mut *tx)

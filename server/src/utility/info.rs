@@ -367,7 +367,7 @@ impl InfoPort for InfoService {
             return Err(ApiError::refused("Опрос завершен."));
         }
         check_poll_answers(&found, answers)?;
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let response: Option<i64> = sqlx::query_scalar(
             "INSERT INTO poll_responses (poll_id, person_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (poll_id, person_id) DO NOTHING RETURNING id",
@@ -807,7 +807,7 @@ impl InfoPort for InfoService {
             }
         }
         errors.into_result()?;
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let poll: i64 = sqlx::query_scalar(
             "INSERT INTO polls (title, description, ends_on, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
         )

@@ -208,3 +208,45 @@ async fn a_cross_site_post_is_refused() {
     })
     .await;
 }
+
+/// A transaction that reads and then writes is not refused with «database is locked» when
+/// another connection wrote in between (it was, now and then, on SQLite: a billing import
+/// failed in CI). Here the other write lands, or waits, between the read and the write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_then_write_transaction_survives_a_concurrent_write() {
+    each_backend(|app| async move {
+        let db = app.services.db.clone();
+        sqlx::query("CREATE TABLE lock_probe (n INTEGER NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lock_probe")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let pool = db.pool.clone();
+        let other = tokio::spawn(async move {
+            sqlx::query("INSERT INTO lock_probe (n) VALUES (2)")
+                .execute(&pool)
+                .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        sqlx::query("INSERT INTO lock_probe (n) VALUES ($1)")
+            .bind(before + 1)
+            .execute(&mut *tx)
+            .await
+            .expect("the write after the read is not refused");
+        tx.commit().await.unwrap();
+        other
+            .await
+            .unwrap()
+            .expect("the other write is not refused either");
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lock_probe")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 2);
+    })
+    .await;
+}

@@ -589,7 +589,7 @@ pub async fn generate(
     let tariffs = Tariffs {
         changes: tariff_changes(months),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for batch in reference_batches().map_err(|e| {
         StoreError::Rows(vec![RowError {
             line: 0,
@@ -621,7 +621,7 @@ pub async fn generate(
                 });
             }
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         store_in(&mut tx, &Batch::Accounts(chunk.accounts)).await?;
         store_in(&mut tx, &Batch::Meters(chunk.meters)).await?;
         store_in(&mut tx, &Batch::Readings(chunk.readings)).await?;

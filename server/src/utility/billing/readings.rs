@@ -215,7 +215,7 @@ impl MetersPort for AccountsService {
         let now = self.clock.unix();
         let today = self.clock.today();
         let period: Period = today.period();
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         let fresh = sqlx::query(
             "INSERT INTO reading_submissions (idempotency_key, person_id, created_at) \
              VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING",

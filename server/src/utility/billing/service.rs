@@ -356,7 +356,7 @@ impl AccountsPort for AccountsService {
         let (person, _) = self.linked(session, account).await?;
         // Unbinding turns autopay off for the account; the link is only marked, so that the
         // e-receipt subscription it holds stays (U-ACC-2).
-        let mut tx = self.db.pool.begin().await.map_err(db)?;
+        let mut tx = self.db.begin().await.map_err(db)?;
         sqlx::query("DELETE FROM autopays WHERE person_id = $1 AND account_id = $2")
             .bind(person)
             .bind(account)

@@ -249,7 +249,7 @@ impl Resolver {
 
 /// Stores a batch whole, or nothing of it. Returns the number of rows stored.
 pub async fn store(db: &Db, batch: &Batch) -> Result<usize, StoreError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let stored = store_in(&mut tx, batch).await?;
     tx.commit().await?;
     Ok(stored)
