@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh bench >/dev/null
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 binary=target/release/kabinet
-if [ ! -x "$binary" ] || [ ! -s target/site/pkg/kabinet.wasm ]; then scripts/build.sh >&2; fi
+if [ ! -x "$binary" ] || [ ! -s target/release/hash.txt ]; then scripts/build.sh >&2; fi
 export CHROME_PATH=/usr/bin/chromium
 lighthouse=end2end/node_modules/.bin/lighthouse
 runs="${KABINET_BENCH_LIGHTHOUSE_RUNS:-3}"

@@ -1,58 +1,64 @@
 #!/usr/bin/env bash
-# The size of what a browser downloads: the release WASM, its JS glue and the CSS (raw, gzip
-# -9, brotli -q 11), and the bytes of the sign-in page's critical path (HTML, CSS, JS, WASM,
-# brotli). Fails when the WASM's brotli size is over the budget in bench/size-budget.
+# The size of what a browser downloads. First the budgets per route (scripts/budgets.mjs: the
+# sign-in page's shell, the main page with its chunks, every chunk), then what the release
+# server actually sends for the sign-in page and the signed-in main page to a browser that
+# accepts brotli: HTML, CSS, the shell's scripts and WASM, and the main page's chunks (read
+# from the preload links the server puts in the page), with the Content-Encoding it chose.
 # Usage: bench/size.sh   (builds the release first when it is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh bench >/dev/null
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-pkg=target/site/pkg
 binary=target/release/kabinet
-if [ ! -s "$pkg/kabinet.wasm" ] || [ ! -x "$binary" ]; then
+if [ ! -s target/release/hash.txt ] || [ ! -x "$binary" ]; then
   scripts/build.sh >&2
 fi
 
-gz() { gzip -9 -c "$1" | wc -c; }
-br() { brotli -q 11 -c "$1" | wc -c; }
+status=0
+node scripts/budgets.mjs ${KABINET_BENCH_SUMMARY:+--summary "$KABINET_BENCH_SUMMARY"} || status=1
 
-printf '%-14s %10s %10s %10s\n' file raw gzip brotli
-for f in kabinet.wasm kabinet.js kabinet.css; do
-  printf '%-14s %10d %10d %10d\n' "$f" "$(wc -c <"$pkg/$f")" "$(gz "$pkg/$f")" "$(br "$pkg/$f")"
-done
-
-# The sign-in page as served (HTML), on a server of its own.
 dir=$(mktemp -d)
 port=3918
-KABINET_DATA_DIR="$dir" KABINET_LISTEN="127.0.0.1:$port" RUST_LOG=warn "$binary" serve >"$dir/log" 2>&1 &
+url="http://127.0.0.1:$port"
+(
+  export KABINET_DATA_DIR="$dir" KABINET_ENV=development KABINET_LISTEN="127.0.0.1:$port" \
+    KABINET_PUBLIC_URL="$url" RUST_LOG=warn
+  "$binary" demo --accounts 30 --months 12 --if-empty >/dev/null 2>&1
+  exec "$binary" serve >"$dir/log" 2>&1
+) &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 50); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 1 300); do
+  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$port/login" -o "$dir/login.html"
-printf '%-14s %10d %10d %10d\n' "login.html" "$(wc -c <"$dir/login.html")" "$(gz "$dir/login.html")" "$(br "$dir/login.html")"
-critical=$(( $(br "$dir/login.html") + $(br "$pkg/kabinet.css") + $(br "$pkg/kabinet.js") + $(br "$pkg/kabinet.wasm") ))
-printf '%-14s %32d  (sign-in page: HTML + CSS + JS + WASM, brotli)\n' "critical path" "$critical"
-# What the server actually sends to a browser that accepts brotli and gzip.
-served() { curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' -w '%{size_download}' "http://127.0.0.1:$port$1"; }
-encoding=$(curl -s -o /dev/null -D - -H 'Accept-Encoding: br, gzip' "http://127.0.0.1:$port/pkg/kabinet.wasm" |
-  awk -F': ' 'tolower($1) == "content-encoding" { gsub(/\r/, "", $2); print $2 }')
-served_path=$(( $(served /login) + $(served /pkg/kabinet.css) + $(served /pkg/kabinet.js) + $(served /pkg/kabinet.wasm) ))
-printf '%-14s %32d  (sign-in page as served: WASM Content-Encoding %s)\n' "served" "$served_path" "${encoding:-none}"
+curl -fsS -c "$dir/cookies" -H 'Accept: application/json' \
+  --data 'by=phone&login=%2B79000000001&password=Demo-2026%21' "$url/api/auth/sign_in" >/dev/null
 
-budget=$(awk '$1 == "wasm_brotli" { print $2 }' bench/size-budget)
-wasm=$(br "$pkg/kabinet.wasm")
-if [ -n "${KABINET_BENCH_SUMMARY:-}" ]; then
-  printf 'WASM, brotli\t%d bytes (budget %d)\t<= 153600\t%s\n' "$wasm" "$budget" \
-    "$([ "$wasm" -le 153600 ] && echo yes || echo no)" >>"$KABINET_BENCH_SUMMARY"
-  printf 'sign-in page critical path, brotli\t%d bytes\t\t\n' "$critical" >>"$KABINET_BENCH_SUMMARY"
-  printf 'sign-in page critical path, as served\t%d bytes (WASM encoding: %s)\t\t\n' "$served_path" \
-    "${encoding:-none}" >>"$KABINET_BENCH_SUMMARY"
-fi
-if [ "$wasm" -gt "$budget" ]; then
-  echo "WASM is $wasm bytes brotli, over the budget of $budget (bench/size-budget)" >&2
-  exit 1
-fi
-echo "WASM $wasm bytes brotli: within the budget of $budget (aim: 153600)"
+# Bytes on the wire for one address, as a browser accepting brotli and gzip gets it.
+served() { curl -s -o /dev/null -b "$dir/cookies" -H 'Accept-Encoding: br, gzip' -w '%{size_download}' "$url$1"; }
+encoding() {
+  curl -s -o /dev/null -D - -b "$dir/cookies" -H 'Accept-Encoding: br, gzip' "$url$1" |
+    awk -F': ' 'tolower($1) == "content-encoding" { gsub(/\r/, "", $2); print $2 }'
+}
+# What a page makes the browser fetch: its stylesheet, scripts and WASM (the preload links).
+assets() {
+  curl -s -b "$dir/cookies" "$url$1" | grep -oE '(href|src)="/pkg/[^"]+"' | sed -E 's/^(href|src)="//; s/"$//' | sort -u
+}
+page() { # label path
+  local total html files f
+  html=$(served "$2")
+  total=$html
+  files=$(assets "$2")
+  for f in $files; do total=$((total + $(served "$f"))); done
+  printf '%-44s %9d bytes (HTML %d, %d files from /pkg; WASM sent as %s)\n' "$1" "$total" "$html" \
+    "$(printf '%s\n' $files | grep -c .)" "$(encoding "$(printf '%s\n' $files | grep -m1 '\.wasm$')")"
+  if [ -n "${KABINET_BENCH_SUMMARY:-}" ]; then
+    printf '%s, as served (HTML, CSS, JS, WASM)\t%d bytes\t\t\n' "$1" "$total" >>"$KABINET_BENCH_SUMMARY"
+  fi
+}
+echo
+echo "As served by the release server (Accept-Encoding: br, gzip):"
+page "sign-in page /login" /login
+page "signed-in main page /" /
+exit $status

@@ -3,9 +3,10 @@
 // stylesheet and the icons); pages and answers with the customer's data are never stored.
 "use strict";
 
-const CACHE = "kabinet-offline-v1";
+const CACHE = "kabinet-offline-v2";
 const OFFLINE_PAGE = "/offline.html";
-const KEPT = [OFFLINE_PAGE, "/pkg/kabinet.css", "/favicon.svg", "/icon-192.png"];
+// /style.css is the current stylesheet under a stable name (the /pkg one carries its hash).
+const KEPT = [OFFLINE_PAGE, "/style.css", "/favicon.svg", "/icon-192.png"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

@@ -39,7 +39,7 @@ if [ "$stage" = all ] || [ "$stage" = unit ]; then
 fi
 
 if [ "$stage" = all ] || [ "$stage" = e2e ]; then
-  step "release build for the browser tests (precompressed, the WASM with LTO)"
+  step "release build for the browser tests (split into chunks, hashed names, precompressed)"
   if ! scripts/build.sh; then
     # Say what the machine had, then try once more: a second failure is reported as it is.
     echo "the release build failed; disk and memory at this moment:" >&2
@@ -48,15 +48,9 @@ if [ "$stage" = all ] || [ "$stage" = e2e ]; then
     step "release build, second attempt"
     scripts/build.sh
   fi
-  # Sizes are deterministic: the download is held to its budget here, not only by `make bench`.
-  step "WASM size against bench/size-budget (brotli -q 11)"
-  budget=$(awk '$1 == "wasm_brotli" { print $2 }' bench/size-budget)
-  wasm=$(brotli -q 11 -c target/site/pkg/kabinet.wasm | wc -c)
-  if [ "$wasm" -gt "$budget" ]; then
-    echo "WASM is $wasm bytes brotli, over the budget of $budget (bench/size-budget)" >&2
-    exit 1
-  fi
-  echo "WASM $wasm bytes brotli: within the budget of $budget"
+  # Sizes are deterministic: the download is held to its budgets here, not only by `make bench`.
+  step "download budgets per route (bench/size-budget)"
+  node scripts/budgets.mjs
   step "browser tests (Playwright, Debian chromium; JavaScript off and on)"
   (cd end2end && npx playwright test)
 fi

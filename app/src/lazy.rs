@@ -1,7 +1,8 @@
 //! Pages whose code the browser loads only when they are shown, split off by
-//! `cargo leptos build --split`. Today that is the back-office: its pages are one chunk,
-//! `staff` (`split_staff.wasm`), which a customer never downloads. The first download is the
-//! shell and the cabinet's pages.
+//! `cargo leptos build --split`: every page but the sign-in. The first download is the shell
+//! (the header, the footer, the sign-in page); the main page is the `cabinet` chunk, each
+//! area of the cabinet a chunk of its own (`split_<area>.wasm`, the route table in `lib.rs`
+//! names them), and the back-office is `staff`, which a customer never downloads.
 //!
 //! [`lazy_page!`] declares such a page. On the server the page renders as any other and names
 //! its chunk, so that the HTML preloads it; in the browser the chunk is fetched before the
@@ -24,6 +25,69 @@ pub struct ChunkError;
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         ChunkError
+    }
+}
+
+/// The split manifest of the build: each chunk's name → the files (without `.wasm`) a page of
+/// it needs, read once from the site root (`__wasm_split_manifest[.<hash>].json`).
+/// With the chunks this request's page has already named (a page may be rendered in parts).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+struct ChunkManifest(
+    &'static std::collections::HashMap<String, Vec<String>>,
+    std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+);
+
+/// Makes the split manifest known to the pages of this request (the document's shell calls it).
+#[cfg(feature = "ssr")]
+pub fn provide_chunk_manifest(options: &LeptosOptions) {
+    use std::collections::HashMap;
+    static MANIFEST: std::sync::OnceLock<HashMap<String, Vec<String>>> = std::sync::OnceLock::new();
+    let manifest = MANIFEST.get_or_init(|| {
+        let hashes = crate::ports::hash_file().and_then(|path| std::fs::read_to_string(path).ok());
+        let name = match hashes
+            .as_deref()
+            .and_then(|h| crate::ports::recorded_hash(h, "manifest"))
+        {
+            Some(hash) => format!("__wasm_split_manifest.{hash}.json"),
+            None => "__wasm_split_manifest.json".to_string(),
+        };
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join(options.site_pkg_dir.as_ref())
+            .join(name);
+        // A build without --split has no manifest: nothing to preload.
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    });
+    provide_context(ChunkManifest(manifest, Default::default()));
+}
+
+/// Puts `<link rel="preload">` for the files of `chunk` into the page's head, so that the
+/// browser fetches them with the shell instead of after it. (Leptos' own
+/// `prefetch_lazy_fn_on_server` loses them now and then: its list may be set up after the
+/// page has begun to render.)
+#[cfg(feature = "ssr")]
+pub fn preload_chunk(chunk: &str) {
+    use leptos_meta::Link;
+    let Some(ChunkManifest(manifest, named)) = use_context::<ChunkManifest>() else {
+        return;
+    };
+    let first_time = named
+        .lock()
+        .map(|mut named| named.insert(chunk.to_string()))
+        .unwrap_or(true);
+    if !first_time {
+        return;
+    }
+    for file in manifest.get(chunk).into_iter().flatten() {
+        // Rendering a head element registers it with the page's head; the body gets nothing.
+        let _ = view! {
+            <Link rel="preload" href=format!("/pkg/{file}.wasm") as_="fetch"
+                type_="application/wasm" crossorigin="anonymous" />
+        }
+        .to_html();
     }
 }
 
@@ -52,18 +116,17 @@ pub fn ChunkFailed() -> impl IntoView {
     }
 }
 
-/// The page's own address, path and query, for the reload link.
+/// The page's own address, path and query, for the reload link: the router's, which is the
+/// page being navigated to even before the browser's address bar shows it.
 fn current_address() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let location = window().location();
-        let path = location.pathname().unwrap_or_else(|_| "/".into());
-        let search = location.search().unwrap_or_default();
-        format!("{path}{search}")
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        "/".to_string()
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
     }
 }
 
@@ -102,7 +165,14 @@ fn show_message_over_server_html() {
     if let (Ok(text), Ok(link)) = (text, link) {
         text.set_text_content(Some(CHUNK_FAILED));
         link.set_class_name("button");
-        let _ = link.set_attribute("href", &current_address());
+        // While hydrating, the page is the document the browser loaded.
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_else(|_| "/".into()),
+            location.search().unwrap_or_default()
+        );
+        let _ = link.set_attribute("href", &here);
         // A whole new document, not the router's navigation to the same address.
         let _ = link.set_attribute("rel", "external");
         link.set_text_content(Some(RELOAD));
@@ -161,7 +231,7 @@ macro_rules! lazy_page {
                 let page = $module::page().await;
                 #[cfg(not(feature = "hydrate"))]
                 let page = {
-                    ::leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+                    $crate::lazy::preload_chunk(stringify!($chunk));
                     $module::page()
                 };
                 $crate::lazy::page_or_message(page).await

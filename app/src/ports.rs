@@ -617,3 +617,36 @@ pub fn provide_form_echo(secure: bool) {
     )));
     set_cookie(ECHO_COOKIE, "", 0, secure);
 }
+
+// The build's content-hashed file names (cargo-leptos' `hash-files`).
+
+/// The name of the file in which cargo-leptos' `hash-files` records the hashes of the
+/// compiled files (`js: …`, `wasm: …`, `css: …`), beside the server executable.
+pub const HASH_FILE: &str = "hash.txt";
+
+/// [`HASH_FILE`] beside the running executable, when the build wrote one.
+pub fn hash_file() -> Option<std::path::PathBuf> {
+    let path = std::env::current_exe().ok()?.parent()?.join(HASH_FILE);
+    path.is_file().then_some(path)
+}
+
+/// The hash recorded for `kind` (`js`, `wasm`, `css`) in the text of a hash file.
+pub fn recorded_hash<'a>(hashes: &'a str, kind: &str) -> Option<&'a str> {
+    hashes.lines().find_map(|line| {
+        let (name, hash) = line.split_once(':')?;
+        (name.trim() == kind && !hash.trim().is_empty()).then(|| hash.trim())
+    })
+}
+
+/// The stylesheet's address, for the rendered pages and those the server writes itself:
+/// `/pkg/kabinet.<hash>.css` when the build hashed its files, else `/pkg/kabinet.css`.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hashes = hash_file().and_then(|path| std::fs::read_to_string(path).ok());
+        match hashes.as_deref().and_then(|h| recorded_hash(h, "css")) {
+            Some(hash) => format!("/pkg/{}.{hash}.css", crate::OUTPUT_NAME),
+            None => format!("/pkg/{}.css", crate::OUTPUT_NAME),
+        }
+    })
+}

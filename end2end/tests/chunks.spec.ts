@@ -1,8 +1,9 @@
 import { test, expect, withJs, signInByPhone } from "../fixtures";
 import { Page } from "@playwright/test";
 
-// #17: the back-office is a WASM chunk of its own (`split_staff`), fetched only when one of
-// its pages is shown; a customer never downloads it. A chunk that cannot be loaded shows a
+// #17: every page but the sign-in is in a WASM chunk; the back-office is one of its own
+// (`split_staff`), fetched only when one of its pages is shown: a customer never downloads
+// it. A chunk that cannot be loaded shows a
 // message with a reload link and leaves the server's page usable. These tests need the WASM,
 // so they run in the project with JavaScript only.
 
@@ -64,4 +65,28 @@ test("when the back-office's chunk cannot be loaded, the server's page stays usa
   await page.getByLabel(/^Пароль/).fill("Staff-2026!");
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("heading", { name: "Очередь обращений" })).toBeVisible();
+});
+
+test("the cabinet's pages come in chunks of their own: the main page preloads its chunk, a page shows a reload when its chunk fails", async ({ page, consoleErrors }, testInfo) => {
+  test.skip(!withJs(testInfo), "chunks are loaded by the WASM");
+  const readingsChunk = /\/pkg\/split_meters[^/]*\.wasm$/;
+  const fetched = wasmRequests(page);
+  await page.route(readingsChunk, (route) => route.abort("internetdisconnected"));
+  await signInByPhone(page, DEMO_PHONE, DEMO_PASSWORD);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  // The main page as the server sends it names its chunk, so the browser fetches it at once.
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  expect(await page.locator('link[rel="preload"][href*="split_cabinet"]').count()).toBeGreaterThan(0);
+  expect(fetched.some((path) => /\/pkg\/split_cabinet[^/]*\.wasm$/.test(path)), "the main page's chunk").toBe(true);
+  // A click to a page whose chunk cannot be fetched: a message with a reload, no dead page.
+  await page.getByRole("link", { name: "Передать показания по всем лицевым счетам" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: CHUNK_FAILED })).toBeVisible({ timeout: 15_000 });
+  consoleErrors.length = 0;
+  await page.unroute(readingsChunk);
+  await page.getByRole("link", { name: "Обновить страницу" }).click();
+  await expect(page).toHaveURL(/\/readings$/);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByText(CHUNK_FAILED)).toHaveCount(0);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 });

@@ -19,7 +19,6 @@ use serde::Deserialize;
 use sha2::Digest;
 pub(crate) use shared::html::escape;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::Semaphore;
@@ -51,36 +50,7 @@ pub fn leptos_options(config: &crate::config::Config) -> LeptosOptions {
         .build()
 }
 
-/// The name of the file in which cargo-leptos' `hash-files` records the hashes of the
-/// compiled files (`js: …`, `wasm: …`, `css: …`), beside the server executable.
-pub const HASH_FILE: &str = "hash.txt";
-
-/// [`HASH_FILE`] beside the running executable, when the build wrote one.
-pub fn hash_file() -> Option<PathBuf> {
-    let path = std::env::current_exe().ok()?.parent()?.join(HASH_FILE);
-    path.is_file().then_some(path)
-}
-
-/// The hash recorded for `kind` (`js`, `wasm`, `css`) in the text of a hash file.
-fn recorded_hash<'a>(hashes: &'a str, kind: &str) -> Option<&'a str> {
-    hashes.lines().find_map(|line| {
-        let (name, hash) = line.split_once(':')?;
-        (name.trim() == kind && !hash.trim().is_empty()).then(|| hash.trim())
-    })
-}
-
-/// The stylesheet's address for pages the server writes itself ([`plain_page`]):
-/// `/pkg/kabinet.<hash>.css` when the build hashed its files, else `/pkg/kabinet.css`.
-pub fn stylesheet_href() -> &'static str {
-    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HREF.get_or_init(|| {
-        let hashes = hash_file().and_then(|path| std::fs::read_to_string(path).ok());
-        match hashes.as_deref().and_then(|h| recorded_hash(h, "css")) {
-            Some(hash) => format!("/pkg/{}.{hash}.css", app::OUTPUT_NAME),
-            None => format!("/pkg/{}.css", app::OUTPUT_NAME),
-        }
-    })
-}
+pub use app::ports::{HASH_FILE, hash_file, stylesheet_href};
 
 /// Whether a file's name carries the hash of its content, as cargo-leptos' `hash-files`
 /// names them: `<stem>.<hash>.<ext>` (or `<hash>.<ext>`), the hash being the unpadded
@@ -234,6 +204,12 @@ pub fn router(services: Services) -> Router {
             get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
         )
         .route("/readyz", get(readyz))
+        // The stylesheet under a name that does not change, for the offline page and the
+        // service worker (the one under /pkg carries its content hash).
+        .route(
+            "/style.css",
+            get(|| async { axum::response::Redirect::to(stylesheet_href()) }),
+        )
         .route("/login/qr.svg", get(qr_sign_in_code))
         .route("/accounts/{id}/receipt.pdf", get(receipt_pdf))
         .route("/accounts/{id}/tariffs.pdf", get(tariff_pdf))
@@ -1069,13 +1045,16 @@ mod tests {
     #[test]
     fn the_hash_file_names_each_kind() {
         let hashes = "js: Ab3_9xYz-0123456789abc\nwasm: Zz3_9xYz-0123456789abc\ncss: Cc3_9xYz-0123456789abc\n";
-        assert_eq!(recorded_hash(hashes, "css"), Some("Cc3_9xYz-0123456789abc"));
         assert_eq!(
-            recorded_hash(hashes, "wasm"),
+            app::ports::recorded_hash(hashes, "css"),
+            Some("Cc3_9xYz-0123456789abc")
+        );
+        assert_eq!(
+            app::ports::recorded_hash(hashes, "wasm"),
             Some("Zz3_9xYz-0123456789abc")
         );
-        assert_eq!(recorded_hash(hashes, "manifest"), None);
-        assert_eq!(recorded_hash("css:\n", "css"), None);
+        assert_eq!(app::ports::recorded_hash(hashes, "manifest"), None);
+        assert_eq!(app::ports::recorded_hash("css:\n", "css"), None);
     }
 
     #[test]

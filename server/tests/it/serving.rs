@@ -233,3 +233,23 @@ async fn p17_pages_and_server_functions_are_compressed_on_the_fly() {
     })
     .await;
 }
+#[tokio::test]
+async fn p17_the_stylesheet_has_a_name_that_does_not_change() {
+    // The offline page and the service worker ask for /style.css; the server points it at
+    // the stylesheet of the running build (whose name under /pkg carries its hash).
+    let site = std::sync::Arc::new(SiteRoot::new());
+    each_backend_with(options(&site), |app| async move {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = client.get(app.at("/style.css")).send().await.unwrap();
+        assert!(answer.status().is_redirection(), "{}", answer.status());
+        let location = header(&answer, "location");
+        assert!(
+            location.starts_with("/pkg/kabinet") && location.ends_with(".css"),
+            "{location}"
+        );
+    })
+    .await;
+}
