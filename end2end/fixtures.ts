@@ -48,7 +48,7 @@ export function withJs(testInfo: { project: { use: { javaScriptEnabled?: boolean
 
 /**
  * Opens a page; with JavaScript, waits until it is hydrated (the WASM marks <body> with
- * data-hydrated once its effects run).
+ * data-hydrated once the whole page, its lazily loaded chunk included, is hydrated).
  */
 export async function open(page: Page, path: string, js: boolean): Promise<void> {
   await page.goto(path);

@@ -131,19 +131,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Hydrates the document the server rendered and, once all of it is live, marks `<body>` with
+/// `data-hydrated` (for styles that need it, and for the browser tests). "All of it" includes
+/// the page's own chunk: an effect of [`App`] would run as soon as the shell is hydrated,
+/// while the page's code may still be on its way.
+#[cfg(feature = "hydrate")]
+pub async fn hydrate_document() {
+    let Some(body) = document().body() else {
+        return;
+    };
+    let live = leptos::mount::hydrate_from_async(body.clone(), App).await;
+    // The application lives as long as the page.
+    live.forget();
+    // The effects the hydration scheduled run first.
+    leptos::task::tick().await;
+    let _ = body.set_attribute("data-hydrated", "");
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     shell::SessionVersion::provide();
     shell::CurrentPerson::provide();
-    // Effects run only in the browser, after hydration: mark the page as interactive
-    // (for styles that need it, and for the browser tests).
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-        register_service_worker();
-    });
+    // Effects run only in the browser.
+    Effect::new(move |_| register_service_worker());
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

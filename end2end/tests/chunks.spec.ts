@@ -90,3 +90,23 @@ test("the cabinet's pages come in chunks of their own: the main page preloads it
   await expect(page.getByText(CHUNK_FAILED)).toHaveCount(0);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 });
+
+test("a page is marked live only once its own chunk has arrived and hydrated it", async ({ page }, testInfo) => {
+  test.skip(!withJs(testInfo), "chunks are loaded by the WASM");
+  // A slow network for the chunks: the shell hydrates long before the page's code is there.
+  const loading = new Set<string>();
+  await page.route(/\/pkg\/split_[^/]*\.wasm$/, async (route) => {
+    loading.add(route.request().url());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  page.on("requestfinished", (request) => loading.delete(request.url()));
+  await page.goto("/register");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  expect([...loading], "chunk files still on their way when the page was marked live").toEqual([]);
+  // Live at once: the name is checked as the customer leaves the field.
+  await page.getByLabel(/^Фамилия/).fill("Петрова2");
+  await page.getByLabel(/^Имя/).focus();
+  await expect(page.getByText("Допустимы только русские или латинские буквы, дефис «-» и тире «—»")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Направить код подтверждения" })).toBeDisabled();
+});
