@@ -1,4 +1,4 @@
-import { test, expect, withJs, signInByPhone } from "../fixtures";
+import { test, expect, withJs, signInByPhone, customerWithAccount } from "../fixtures";
 import { Page } from "@playwright/test";
 
 // «Передать показания» (U-MTR-3, U-MTR-4) on the demo customer's accounts: with JavaScript the
@@ -138,4 +138,38 @@ test("readings for all accounts are sent in one go, with a message on the refuse
   await input(page, meter).fill(String(before + 2));
   await page.getByRole("button", { name: "Передать показания" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
+});
+
+test("[Сбросить показания] empties every input, the values sent this month included", async ({ page, request }, testInfo) => {
+  const js = withJs(testInfo);
+  // A customer of its own per project: the readings sent here touch no other test's account.
+  const { number } = await customerWithAccount(page, request, js ? 3 : 4);
+  await page.goto("/");
+  await page.getByRole("link", { name: `Лицевой счет № ${number}`, exact: true }).first().click();
+  await page.locator(".account-overview").getByRole("link", { name: "Приборы учета" }).click();
+  await expect(page.getByRole("heading", { name: "Приборы учета" })).toBeVisible();
+  if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  const inputs = page.locator("input.readings__input");
+  const row = page.locator("tr.readings__row").filter({ has: inputs }).first();
+  const first = row.locator("input.readings__input");
+  // The last accepted reading, «нет» when the meter has none yet.
+  const shown = (await row.locator("td").first().innerText()).replace(/[\s\u202F]/g, "");
+  const before = Number(shown.match(/^(\d+)/)?.[1] ?? "0");
+  await first.fill(String(before + 3));
+  await page.getByRole("button", { name: "Передать показания" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Показания переданы." })).toBeVisible();
+  // Opened again, the page shows what was sent (as the meter writes it).
+  const sent = new RegExp(`^${before + 3}(,0+)?$`);
+  const value = async () => (await first.inputValue()).replace(/[\s\u202F]/g, "");
+  await page.goto(new URL(page.url()).pathname);
+  if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  expect(await value()).toMatch(sent);
+  await inputs.last().fill("7");
+  await page.getByRole("button", { name: "Сбросить показания" }).click();
+  const count = await inputs.count();
+  for (let i = 0; i < count; i++) await expect(inputs.nth(i)).toHaveValue("");
+  await expect(page.getByRole("heading", { name: "Приборы учета" })).toBeVisible();
+  // Nothing was sent by the reset: the last sending still stands.
+  await page.goto(new URL(page.url()).pathname);
+  expect(await value()).toMatch(sent);
 });

@@ -205,11 +205,16 @@ fn SendTab(account: i64) -> impl IntoView {
     }
 }
 
+/// The form [Сбросить показания] submits without script: the page again, its inputs empty.
+const RESET_FORM: &str = "readings-reset";
+
 /// «Передать показания»: a row per meter and zone, «Расход» computed as the customer types.
 #[component]
 fn SendForm(s: ReadingSheet) -> impl IntoView {
     let query = use_query_map();
     let done = move || query.read().get("done").is_some();
+    // [Сбросить показания] without script comes back here with `blank`: the inputs start empty.
+    let blank = query.read_untracked().get("blank").is_some();
     let submit = ServerAction::<SubmitReadings>::new();
     let echo = use_context::<FormEcho>();
     let last_error: Outcome = Signal::derive(move || submit.value().get());
@@ -238,6 +243,7 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
                 .as_ref()
                 .and_then(|e| e.0.get(&format!("values[{i}]")).cloned())
                 .or_else(|| row.sent.map(|v| format_reading(v, row.dial)))
+                .filter(|_| !blank)
                 .unwrap_or_default();
             (i, row, RwSignal::new(typed))
         })
@@ -256,10 +262,19 @@ fn SendForm(s: ReadingSheet) -> impl IntoView {
             <FormError message=action_error(submit.value(), None) />
             <div class="cluster">
                 <button type="submit" class="button button--primary">"Передать показания"</button>
-                <button type="reset" class="button button--secondary"
-                    on:click=move |_| signals.iter().for_each(|s| s.set(String::new()))>"Сбросить показания"</button>
+                // Clears every input, the values already sent this month included (a form's
+                // own reset would bring those back). Without script it submits the form below.
+                <button type="submit" form=RESET_FORM class="button button--secondary"
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        signals.iter().for_each(|s| s.set(String::new()));
+                    }>"Сбросить показания"</button>
             </div>
         </ActionForm>
+        <form id=RESET_FORM method="get" action=format!("/accounts/{}/meters", s.account) hidden>
+            <input type="hidden" name="tab" value="send" />
+            <input type="hidden" name="blank" value="1" />
+        </form>
     }
     .into_any()
 }
