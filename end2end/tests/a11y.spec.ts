@@ -87,6 +87,8 @@ for (const width of [360, 1280]) {
     await page.getByLabel(/^Пароль/).fill("Demo-2026!");
     await page.getByRole("button", { name: "Войти" }).click();
     await expect(page.locator(".cabinet-header")).toBeVisible();
+    // The accounts come after the header (their own part of the page, loaded after sign-in).
+    await expect(page.locator('a[href$="/rename"]').first()).toBeAttached();
     const renames = await page.locator('a[href$="/rename"]').evaluateAll((links) =>
       links.map((a) => (a.getAttribute("href") ?? "").split("/")[2]),
     );
