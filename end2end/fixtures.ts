@@ -122,6 +122,11 @@ export async function customerWithAccount(
   const phone = newPhone();
   const email = await registerCustomer(request, phone);
   await signInByPhone(page, phone);
+  return { email, number: await bindDemoAccount(page, index) };
+}
+
+/** Binds the `index`-th of the demo's unbound accounts to the customer signed in on `page`; its number. */
+export async function bindDemoAccount(page: Page, index: number): Promise<string> {
   const all: DemoAccount[] = JSON.parse(process.env.KABINET_E2E_DEMO ?? "[]");
   const account = all.filter((a) => !a.bound)[index];
   const branches = await (await page.request.post("/api/accounts/branches")).json();
@@ -130,7 +135,7 @@ export async function customerWithAccount(
     form: { branch: String(branch.id), number: account.number, proof: account.proof },
   });
   expect(linked.ok(), await linked.text()).toBeTruthy();
-  return { email, number: account.number };
+  return account.number;
 }
 
 /** The page fits the window: nothing wider than the viewport. */

@@ -456,13 +456,15 @@ pub trait CasesPort: Send + Sync {
         files: Vec<IncomingFile>,
         idempotency_key: &str,
     ) -> Result<String, ApiError>;
-    /// The customer's cases of a scope within the chosen months (3 years at most).
+    /// The customer's cases of a scope within the chosen months (3 years at most), of one of
+    /// the customer's accounts when `account` is given.
     async fn history(
         &self,
         session: &str,
         scope: CaseScope,
         from: Option<String>,
         to: Option<String>,
+        account: Option<i64>,
     ) -> Result<shared::cases::CaseHistory, ApiError>;
     /// A case of the customer's, with its messages, files and history.
     async fn card(&self, session: &str, number: &str) -> Result<shared::cases::CaseCard, ApiError>;

@@ -1,5 +1,5 @@
 import { Browser, Page } from "@playwright/test";
-import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, customerWithAccount, staffBrowser } from "../fixtures";
+import { test, expect, open, withJs, newPhone, registerCustomer, signInByPhone, phoneBrowser, customerWithAccount, bindDemoAccount, staffBrowser } from "../fixtures";
 
 // The case engine (P-2, P-3, P-5; U-APL-1..3, U-DOC-1..3): a customer's appeal with files
 // (one over the limit refused) taken, answered and closed by staff in the back-office, the
@@ -206,4 +206,42 @@ test("a second customer cannot open the first one's files", async ({ page, reque
   const width = await other.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
   await other.context().close();
+});
+
+test("an account's «Обращения» shows its appeals alone, and a new appeal starts with it (U-ACC-6)", async ({ page, request }, testInfo) => {
+  const js = withJs(testInfo);
+  // A customer of its own per project (the accounts may be shared: a person sees only their own cases).
+  const { number: first } = await customerWithAccount(page, request, 5);
+  const second = await bindDemoAccount(page, 6);
+  await open(page, "/", js);
+  await page.getByRole("link", { name: `Лицевой счет № ${second}`, exact: true }).first().click();
+  const sections = page.getByRole("navigation", { name: "Разделы лицевого счета" });
+  await sections.getByRole("link", { name: "Обращения", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Обращения", level: 1 })).toBeVisible();
+  await expect(page.getByText(`По лицевому счету № ${second}.`)).toBeVisible();
+  await expect(sections.getByRole("link", { name: "Обращения", exact: true })).toHaveAttribute("aria-current", "page");
+  if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+
+  await page.getByRole("link", { name: "Написать новое обращение" }).click();
+  await expect(page.getByRole("heading", { name: "Новое обращение" })).toBeVisible();
+  if (js) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByLabel(/^Номер лицевого счета/).locator("option:checked")).toHaveText(second);
+  await page.getByLabel(/^Тема обращения/).selectOption("Начисления и перерасчеты");
+  await page.getByLabel(/^Текст обращения/).fill("Прошу проверить показания по второму счету.");
+  const number = await send(page, "Отправить обращение");
+
+  // The second account's history has it; the first account's does not; all accounts do.
+  const idOf = async (n: string) => {
+    await open(page, "/", js);
+    const href = await page.getByRole("link", { name: `Лицевой счет № ${n}`, exact: true }).first().getAttribute("href");
+    return (href ?? "").match(/account=(\d+)/)?.[1] ?? "";
+  };
+  const [a, b] = [await idOf(first), await idOf(second)];
+  await open(page, `/appeals?account=${b}`, js);
+  await expect(page.locator(`a[href="/cases/${number}"]`)).toBeVisible();
+  await open(page, `/appeals?account=${a}`, js);
+  await expect(page.getByText(`По лицевому счету № ${first}.`)).toBeVisible();
+  await expect(page.locator(`a[href="/cases/${number}"]`)).toHaveCount(0);
+  await page.getByRole("link", { name: "Показать по всем лицевым счетам" }).click();
+  await expect(page.locator(`a[href="/cases/${number}"]`)).toBeVisible();
 });

@@ -1189,6 +1189,8 @@ pub struct CaseHistory {
     pub range: crate::utility::billing::PeriodRange,
     pub limited: bool,
     pub cases: Vec<CaseSummary>,
+    /// The number of the account the history is shown for, when one was chosen (U-ACC-6).
+    pub account: Option<String>,
 }
 
 /// The back-office's list, with what its filters can choose from.

@@ -22,12 +22,13 @@ pub async fn load_case_draft() -> Result<CaseDraft, ApiError> {
 }
 
 /// «История обращений» (`scope` = appeals), «Мои заявления» (applications), «Мои документы»
-/// (documents) within the months chosen.
+/// (documents) within the months chosen; of one account when `account` is given (U-ACC-6).
 #[server(endpoint = "cases/history")]
 pub async fn load_case_history(
     scope: String,
     from: Option<String>,
     to: Option<String>,
+    account: Option<i64>,
 ) -> Result<CaseHistory, ApiError> {
     use crate::ports;
     let session = ports::require_session()?;
@@ -39,7 +40,7 @@ pub async fn load_case_history(
     };
     ports::state()?
         .cases
-        .history(&session, scope, from, to)
+        .history(&session, scope, from, to, account)
         .await
 }
 

@@ -278,8 +278,14 @@ impl CasesPort for CasesService {
         scope: CaseScope,
         from: Option<String>,
         to: Option<String>,
+        account: Option<i64>,
     ) -> Result<CaseHistory, ApiError> {
         let person = self.identity.session_person(session).await?;
+        // Only an account of the person's own (another's is not found).
+        let account = match account {
+            Some(id) => Some(self.accounts.linked_to(person, id).await?),
+            None => None,
+        };
         // Cases of the current month count too: the 3 years end with it.
         let next = self.accounts.current().add_months(1);
         let (range, limited) =
@@ -290,16 +296,24 @@ impl CasesPort for CasesService {
             .map(|k| format!("'{}'", k.code()))
             .collect::<Vec<_>>()
             .join(", ");
-        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let of_account = if account.is_some() {
+            "AND c.account_id = $4"
+        } else {
+            ""
+        };
+        let sql = format!(
             "SELECT {SUMMARY_COLUMNS} WHERE c.person_id = $1 AND c.kind IN ({kinds}) \
-             AND c.created_at >= $2 AND c.created_at < $3 ORDER BY c.created_at DESC, c.id DESC"
-        )))
-        .bind(person)
-        .bind(month_start(range.from))
-        .bind(month_start(range.to.add_months(1)))
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(db)?;
+             AND c.created_at >= $2 AND c.created_at < $3 {of_account} \
+             ORDER BY c.created_at DESC, c.id DESC"
+        );
+        let mut query = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql))
+            .bind(person)
+            .bind(month_start(range.from))
+            .bind(month_start(range.to.add_months(1)));
+        if let Some(a) = &account {
+            query = query.bind(a.id);
+        }
+        let rows = query.fetch_all(&self.db.pool).await.map_err(db)?;
         let now = self.clock.unix();
         let mut cases: Vec<_> = rows.iter().map(|r| r.summary(now)).collect();
         if scope == CaseScope::Documents {
@@ -317,6 +331,7 @@ impl CasesPort for CasesService {
             range,
             limited,
             cases,
+            account: account.map(|a| a.number),
         })
     }
 

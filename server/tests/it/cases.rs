@@ -896,3 +896,47 @@ async fn p_5_moving_the_development_clock_expires_files_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn u_acc_6_an_accounts_appeals_and_applications_are_shown_for_it_alone() {
+    each_backend(|app| async move {
+        let showcase = demo(&app, 3, 6).await;
+        ivanov(&app, true).await;
+        let client = signed_in(&app, "Secret-2026!").await;
+        let first = link_showcase(&client, &app, &showcase[0]).await;
+        let second = link_showcase(&client, &app, &showcase[1]).await;
+        let on_first = appeal(&client, &app, first, "acc-1", &[]).await.unwrap();
+        let on_second = appeal(&client, &app, second, "acc-2", &[]).await.unwrap();
+        let history = |account: Option<i64>| {
+            let client = client.clone();
+            let app = &app;
+            async move {
+                let account = account.map(|a| a.to_string());
+                let mut args = vec![("scope", "appeals")];
+                if let Some(a) = account.as_deref() {
+                    args.push(("account", a));
+                }
+                call::<CaseHistory>(&client, app, "/api/cases/history", &args).await
+            }
+        };
+
+        let all = history(None).await.unwrap();
+        assert_eq!(all.cases.len(), 2);
+        assert_eq!(all.account, None);
+        let of_first = history(Some(first)).await.unwrap();
+        let numbers: Vec<_> = of_first.cases.iter().map(|c| c.number.clone()).collect();
+        assert_eq!(numbers, vec![on_first], "only the first account's appeal");
+        assert_eq!(
+            of_first.account.as_deref(),
+            Some(showcase[0].number.as_str())
+        );
+        let of_second = history(Some(second)).await.unwrap();
+        assert_eq!(of_second.cases.len(), 1);
+        assert_eq!(of_second.cases[0].number, on_second);
+
+        // An account that is not one of the customer's is not found.
+        let e = history(Some(first.max(second) + 100)).await.unwrap_err();
+        assert!(matches!(e, ApiError::NotFound), "{e:?}");
+    })
+    .await;
+}

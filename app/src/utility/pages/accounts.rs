@@ -90,6 +90,16 @@ pub fn AccountNav(account: i64, #[prop(into)] current: String) -> impl IntoView 
             "Приборы учета",
             "meters",
         ),
+        (
+            format!("/appeals?account={account}"),
+            "Обращения",
+            "appeals",
+        ),
+        (
+            format!("/documents?account={account}"),
+            "Документы и заявления",
+            "documents",
+        ),
     ];
     view! {
         <nav class="account-nav" aria-label="Разделы лицевого счета">

@@ -1,7 +1,7 @@
 //! The customer's cases: «Обращения» (U-APL-1..3), «Мои заявления и документы» (U-DOC-1..3),
 //! the case card with its messages, files, history and rating, «Уведомления» (U-INF-1).
 
-use super::accounts::ApiErrorCard;
+use super::accounts::{AccountNav, ApiErrorCard};
 use super::billing::PeriodFilter;
 use crate::api::cases::{
     AddCaseMessage, CreateCase, RateCase, load_case, load_case_draft, load_case_history,
@@ -21,6 +21,22 @@ use shared::cases::{
     self, CaseCard, CaseDraft, CaseForm, CaseHistory, CaseKind, CaseSummary, FieldKind, Topic,
     field,
 };
+
+/// The account chosen in the address (`?account=`): the history and the new case of one
+/// account, opened from its sections (U-ACC-6).
+fn chosen_account() -> Memo<Option<i64>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("account").and_then(|a| a.parse().ok()))
+}
+
+/// `path` with the chosen account added to its query.
+fn with_account(path: &str, account: Option<i64>) -> String {
+    match account {
+        None => path.to_string(),
+        Some(a) if path.contains('?') => format!("{path}&account={a}"),
+        Some(a) => format!("{path}?account={a}"),
+    }
+}
 
 /// What a case page shows when its data cannot be had.
 #[component]
@@ -42,12 +58,14 @@ pub fn CaseErrorCard(error: ApiError) -> impl IntoView {
 /// обращений» by month (U-APL-1).
 #[component]
 pub fn AppealsPage() -> impl IntoView {
+    let account = chosen_account();
     view! {
         <Title text="Обращения" />
         <section class="card" aria-labelledby="appeals-title">
             <h1 id="appeals-title">"Обращения"</h1>
+            {move || account.get().map(|a| view! { <AccountNav account=a current="appeals" /> })}
             <p class="cluster">
-                <a class="button button--primary" href="/appeals/new">"Написать новое обращение"</a>
+                <a class="button button--primary" href=move || with_account("/appeals/new", account.get())>"Написать новое обращение"</a>
                 <a class="button button--secondary" href="/assistant">"Виртуальный ассистент"</a>
                 <a class="button button--secondary" href="/video">"Видеозвонок"</a>
             </p>
@@ -61,18 +79,19 @@ pub fn AppealsPage() -> impl IntoView {
 #[component]
 fn CaseList(scope: &'static str, action: &'static str) -> impl IntoView {
     let query = use_query_map();
+    let account = chosen_account();
     let range = move || {
         let q = query.read();
-        (q.get("from"), q.get("to"))
+        (q.get("from"), q.get("to"), account.get())
     };
-    let history = Resource::new(range, move |(from, to)| {
-        load_case_history(scope.to_string(), from, to)
+    let history = Resource::new(range, move |(from, to, account)| {
+        load_case_history(scope.to_string(), from, to, account)
     });
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(h) => view! { <CaseTable h action documents=scope == "documents" /> }.into_any(),
+                    Ok(h) => view! { <CaseTable h action account=account.get_untracked() documents=scope == "documents" /> }.into_any(),
                     Err(e) => view! { <CaseErrorCard error=e /> }.into_any(),
                 }
             })}
@@ -81,7 +100,23 @@ fn CaseList(scope: &'static str, action: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn CaseTable(h: CaseHistory, action: &'static str, documents: bool) -> impl IntoView {
+fn CaseTable(
+    h: CaseHistory,
+    action: &'static str,
+    account: Option<i64>,
+    documents: bool,
+) -> impl IntoView {
+    let keep = account
+        .map(|a| vec![("account", a.to_string())])
+        .unwrap_or_default();
+    let scope = h.account.clone().map(|number| {
+        view! {
+            <p class="notice" role="status">
+                {format!("По лицевому счету № {number}. ")}
+                <a href=action>"Показать по всем лицевым счетам"</a>
+            </p>
+        }
+    });
     let mut months: Vec<(String, Vec<CaseSummary>)> = Vec::new();
     for case in h.cases {
         match months.last_mut() {
@@ -90,7 +125,8 @@ fn CaseTable(h: CaseHistory, action: &'static str, documents: bool) -> impl Into
         }
     }
     view! {
-        <PeriodFilter action allowed=h.allowed range=h.range limited=h.limited />
+        {scope}
+        <PeriodFilter action allowed=h.allowed range=h.range limited=h.limited keep />
         {if months.is_empty() {
             view! { <p class="empty">"За выбранный период ничего нет."</p> }.into_any()
         } else {
@@ -223,7 +259,14 @@ fn CaseFormCard(d: CaseDraft, kind: CaseKind, topic: Option<&'static Topic>) -> 
     let errors = UploadErrors::new(<CreateCase as ServerFn>::PATH);
     let key = idempotency_key();
     let accounts = d.accounts.clone();
-    let first = accounts.first().map(|a| a.id).unwrap_or_default();
+    // The account the form was opened for (from an account's «Обращения»), else the first.
+    let wanted = chosen_account().get_untracked();
+    let first = accounts
+        .iter()
+        .find(|a| Some(a.id) == wanted)
+        .or(accounts.first())
+        .map(|a| a.id)
+        .unwrap_or_default();
     let account = RwSignal::new(first);
     let suppliers = {
         let accounts = accounts.clone();
@@ -392,12 +435,14 @@ fn TopicInput(tf: cases::TopicField, errors: UploadErrors) -> impl IntoView {
 pub fn DocumentsPage() -> impl IntoView {
     let query = use_query_map();
     let uploading = move || query.read().get("upload").is_some();
+    let account = chosen_account();
     view! {
         <Title text="Мои заявления и документы" />
         <section class="card" aria-labelledby="documents-title">
             <h1 id="documents-title">"Мои заявления и документы"</h1>
+            {move || account.get().map(|a| view! { <AccountNav account=a current="documents" /> })}
             <h2>"Мои заявления"</h2>
-            <p><a class="button button--primary" href="/applications/new">"Подать заявление"</a></p>
+            <p><a class="button button--primary" href=move || with_account("/applications/new", account.get())>"Подать заявление"</a></p>
             <CaseList scope="applications" action="/documents" />
         </section>
         <section class="card" aria-labelledby="my-documents-title">
@@ -414,7 +459,11 @@ pub fn DocumentsPage() -> impl IntoView {
 
 #[component]
 fn DocumentList() -> impl IntoView {
-    let history = Resource::new(|| (), |_| load_case_history("documents".into(), None, None));
+    let account = chosen_account();
+    let history = Resource::new(
+        move || account.get(),
+        |account| load_case_history("documents".into(), None, None, account),
+    );
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -511,13 +560,15 @@ pub fn NewApplicationPage() -> impl IntoView {
 
 #[component]
 fn TopicChoice(d: CaseDraft) -> impl IntoView {
+    let account = chosen_account();
     view! {
         <section class="card" aria-labelledby="topics-title">
             <h1 id="topics-title">"Подать заявление"</h1>
             <p>"Выберите тему заявления:"</p>
             <ul class="topic-list">
-                {cases::TOPICS.iter().filter(|t| d.application_topics.iter().any(|c| c == t.code)).map(|t| view! {
-                    <li><a href=format!("/applications/new?topic={}", t.code)>{t.title}</a></li>
+                {cases::TOPICS.iter().filter(|t| d.application_topics.iter().any(|c| c == t.code)).map(|t| {
+                    let href = format!("/applications/new?topic={}", t.code);
+                    view! { <li><a href=move || with_account(&href, account.get())>{t.title}</a></li> }
                 }).collect_view()}
             </ul>
         </section>
